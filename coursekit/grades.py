@@ -1,0 +1,38 @@
+"""The autograded scores of a course's gradebook, read through nbgrader's Gradebook API."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nbgrader.api import Gradebook
+
+from .course import ASSIGNMENT, NOTEBOOK, Course
+
+
+@dataclass(frozen=True)
+class CellGrade:
+    cell: str
+    score: float | None  # None while a manually graded cell awaits its grade
+    max_score: float
+    autograded: bool  # a test cell; the others are written answers, graded by hand
+
+
+def notebook_grades(course: Course, student: str) -> dict[str, CellGrade]:
+    """Every graded cell of a student's notebook, by grade id, as the gradebook holds it."""
+    with Gradebook(course.db_url) as gradebook:
+        submission = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student)
+        return {
+            grade.name: CellGrade(grade.name, None if grade.needs_manual_grade else grade.score,
+                                  grade.max_score, autograded=grade.cell_type == "code")
+            for grade in submission.grades
+        }
+
+
+def autograded_total(grades: dict[str, CellGrade]) -> tuple[float, float]:
+    """The autograded score and its maximum, from the test cells only."""
+    tests = [grade for grade in grades.values() if grade.autograded]
+    return sum(grade.score or 0.0 for grade in tests), sum(grade.max_score for grade in tests)
+
+
+def cells_losing_points(grades: dict[str, CellGrade]) -> set[str]:
+    """The autograded cells that gave less than their maximum."""
+    return {grade.cell for grade in grades.values() if grade.autograded and (grade.score or 0.0) < grade.max_score}

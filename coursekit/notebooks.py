@@ -1,0 +1,46 @@
+"""Reading the master and release notebooks cell by cell, through their nbgrader ids."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+_SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+def read(path: Path) -> NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def nbgrader_metadata(cell: NotebookNode) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def grade_id(cell: NotebookNode) -> str | None:
+    return nbgrader_metadata(cell).get("grade_id")
+
+
+def solution_cells(notebook: NotebookNode) -> dict[str, NotebookNode]:
+    """The cells students write in (code and written answers), by grade id."""
+    return {grade_id(cell): cell for cell in notebook.cells if nbgrader_metadata(cell).get("solution")}
+
+
+def test_cells(notebook: NotebookNode) -> dict[str, NotebookNode]:
+    """The autograded test cells, by grade id."""
+    return {
+        grade_id(cell): cell
+        for cell in notebook.cells
+        if nbgrader_metadata(cell).get("grade") and not nbgrader_metadata(cell).get("solution")
+    }
+
+
+def without_solution_markers(source: str) -> str:
+    """A solution cell's source as a student would write it: the master's code without the ### markers."""
+    return "\n".join(line for line in source.split("\n") if not _SOLUTION_MARKER.match(line))
+
+
+def reference_solutions(master: NotebookNode) -> dict[str, str]:
+    """The master notebook's solution of every solution cell, by grade id."""
+    return {cell_id: without_solution_markers(cell.source) for cell_id, cell in solution_cells(master).items()}

@@ -1,0 +1,110 @@
+"""Synthetic submissions: the release notebook with its solution cells filled in, as a student would.
+
+A case is a small Python file whose top-level functions replace the reference solution of the
+solution cell of the same name (the cell's grade id); every other solution cell gets the master
+notebook's reference solution. So a case is a few lines, and follows the notebook when it changes.
+Its docstring says what it is, and `LOSES_POINTS_IN` lists the test cells that must give it less
+than their full points (empty: the case must earn the full autograded maximum).
+"""
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from . import notebooks
+from .course import Course
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
+UNTOUCHED_RELEASE = "untouched_release"
+
+
+class CaseError(ValueError):
+    """A case file that cannot be turned into a submission; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    description: str
+    functions: dict[str, str]
+    loses_points_in: frozenset[str]
+
+    @classmethod
+    def reference(cls) -> Case:
+        return cls("reference", "The master notebook's own solution.", {}, frozenset())
+
+    @classmethod
+    def from_file(cls, path: Path) -> Case:
+        source = path.read_text()
+        try:
+            module = ast.parse(source, filename=str(path))
+        except SyntaxError as error:
+            raise CaseError(f"{path}: not valid Python ({error})") from error
+        functions: dict[str, str] = {}
+        loses_points_in: list[str] | None = None
+        for statement in module.body:
+            if isinstance(statement, ast.FunctionDef):
+                functions[statement.name] = ast.get_source_segment(source, statement, padded=True)
+            elif _assigns(statement, "LOSES_POINTS_IN"):
+                loses_points_in = ast.literal_eval(statement.value)
+            elif not _is_docstring(statement, module):
+                raise CaseError(f"{path}, line {statement.lineno}: a case holds only functions, "
+                                "its docstring and LOSES_POINTS_IN")
+        if loses_points_in is None:
+            raise CaseError(f"{path}: LOSES_POINTS_IN is missing (an empty list for a correct case)")
+        return cls(path.stem, ast.get_docstring(module) or "", functions, frozenset(loses_points_in))
+
+    def solutions(self, master: NotebookNode) -> dict[str, str]:
+        """The source of every solution cell for this case: the reference, with this case's functions in place."""
+        solutions = notebooks.reference_solutions(master)
+        unknown = sorted(set(self.functions) - set(solutions))
+        if unknown:
+            raise CaseError(f"case {self.name}: {', '.join(unknown)} is not a solution cell of the notebook "
+                            f"(cells: {', '.join(sorted(solutions))})")
+        return {**solutions, **self.functions}
+
+
+def _assigns(statement: ast.stmt, name: str) -> bool:
+    return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name)
+
+
+def _is_docstring(statement: ast.stmt, module: ast.Module) -> bool:
+    return (statement is module.body[0] and isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str))
+
+
+def corpus_cases(folder: Path = CORPUS) -> list[Case]:
+    """Every case of a corpus folder (recursively), sorted by name."""
+    return sorted((Case.from_file(path) for path in folder.rglob("*.py")), key=lambda case: case.name)
+
+
+def fill(release: NotebookNode, solutions: dict[str, str]) -> NotebookNode:
+    """A copy of the release notebook with the given solution cells' sources replaced."""
+    submission = copy.deepcopy(release)
+    for cell_id, cell in notebooks.solution_cells(submission).items():
+        if cell_id in solutions:
+            cell.source = solutions[cell_id]
+    return submission
+
+
+def write_class(course: Course, cases: list[Case], *, with_untouched_release: bool = True) -> list[str]:
+    """Write one submission per case (and the untouched release) into the course's submitted/ folder.
+
+    Returns the student ids, which are the case names (and `untouched_release`).
+    """
+    master = notebooks.read(course.notebook("source"))
+    release = notebooks.read(course.notebook("release"))
+    submissions = {case.name: fill(release, case.solutions(master)) for case in cases}
+    if with_untouched_release:
+        submissions[UNTOUCHED_RELEASE] = release
+    for student, notebook in submissions.items():
+        path = course.notebook("submitted", student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, path)
+    return list(submissions)

@@ -1,0 +1,16 @@
+"""nbgrader configuration of the course: read by every `nbgrader` command run from this folder."""
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+# The course folder is the folder of this file, wherever nbgrader is run from; the gradebook is the
+# SQLite file gradebook.db inside it (nbgrader's default, CourseDirectory.db_url).
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "ml-image-processing"
+
+# A student's whole notebook runs in about 3 s; a cell still running after a minute is stuck.
+c.Execute.timeout = 60
+
+# What students find in place of the solutions.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

@@ -1,0 +1,7 @@
+"""The gradient with its sign flipped, Phi^T (T - Y): SGD and gradient descent climb the loss."""
+
+LOSES_POINTS_IN = ["test_gradient", "test_sgd", "test_gradient_descent", "test_sgd_accuracy"]
+
+
+def gradient(W, Phi, t):
+    return Phi.T @ (one_hot(t, W.shape[1]) - softmax(Phi @ W))
