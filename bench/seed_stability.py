@@ -1,106 +1,83 @@
-"""Seed stability of the hidden tests: the reference solution must pass them whatever the seeds.
+"""Seed stability of the hidden tests: correct work must pass them whatever the seeds.
 
-Runs the master notebook (solutions and hidden tests) in-process once per seed offset, with every
+Runs the master notebook in-process once per seed offset (coursekit/inprocess.py), with every
 seed literal of its code cells, `default_rng(<n>)` and `seed=<n>`, shifted by the offset: the
 seeds of the hidden tests' data and those the students' code uses alike. Reports, for every test
-cell, how many runs gave it its full points, and for every statistical threshold the worst value
-measured against its limit (the margin).
+cell, how many runs gave it its full points, and for every statistical threshold of the hidden
+tests the worst value measured against its limit (the margin).
 
-    python bench/seed_stability.py [--seeds 1000] [--workers 2]
+    python bench/seed_stability.py [--seeds 1000] [--case reference] [--workers 2]
 
-Exits 1 if the reference lost a point for any seed.
+`--case` takes `reference` (the default), the name of a case of tests/corpus/, or `correct`
+for all the correct alternatives. Exits 1 if correct work lost a point for any seed.
 """
 from __future__ import annotations
 
 import argparse
-import ast
-import contextlib
-import io
 import os
-import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coursekit import notebooks  # noqa: E402
+from coursekit import inprocess, notebooks, synthetic  # noqa: E402
 from coursekit.course import REPO_ROOT, Course  # noqa: E402
 
-SEED_LITERAL = re.compile(r"(default_rng\(|seed=)(\d+)")
+
+def run(case: synthetic.Case, offset: int) -> inprocess.Run:
+    return inprocess.run_master(notebooks.read(Course(REPO_ROOT).notebook("source")), case, offset)
 
 
-def shifted(source: str, offset: int) -> str:
-    return SEED_LITERAL.sub(lambda match: f"{match.group(1)}{int(match.group(2)) + offset}", source)
+def chosen_cases(name: str) -> list[synthetic.Case]:
+    if name == "reference":
+        return [synthetic.Case.reference()]
+    cases = synthetic.corpus_cases()
+    if name == "correct":
+        return [case for case in cases if not case.loses_points_in]
+    return [case for case in cases if case.name == name] or sys.exit(f"no case named {name} in tests/corpus/")
 
 
-def run_cell(source: str, namespace: dict) -> tuple[bool, object]:
-    """Execute a cell as a kernel would: (whether it ran without error or stderr output, its last expression)."""
-    module = ast.parse(source)
-    last = module.body.pop() if module.body and isinstance(module.body[-1], ast.Expr) else None
-    stderr = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(module, "<cell>", "exec"), namespace)
-            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) if last else None
-    except Exception:  # a failing test cell is what we count
-        return False, None
-    return not stderr.getvalue(), value
-
-
-def run_notebook(offset: int) -> dict:
-    """Scores of every test cell, and the hidden tests' worst measurements, for one seed offset."""
-    import matplotlib.pyplot as plt
-
-    master = notebooks.read(Course(REPO_ROOT).notebook("source"))
-    namespace: dict = {"__name__": "__main__"}
-    scores = {}
-    for cell in master.cells:
-        if cell.cell_type != "code":
-            continue
-        ran, value = run_cell(shifted(cell.source, offset), namespace)
-        metadata = notebooks.nbgrader_metadata(cell)
-        if metadata.get("grade"):
-            points = metadata["points"]
-            scores[metadata["grade_id"]] = (float(value) if isinstance(value, (int, float)) else points) if ran else 0.0
-        plt.close("all")
-    return {"scores": scores, "worst": dict(namespace["HiddenReference"].worst)}
+def report(case: synthetic.Case, runs: list[inprocess.Run], points: dict[str, float]) -> int:
+    """Print one case's table; return the number of cell runs that lost points."""
+    print(f"{'test cell':<30} {'full points':>12} {'lowest score':>13}")
+    failures = 0
+    for cell_id, maximum in points.items():
+        scores = [run.scores[cell_id] for run in runs]
+        full = sum(score == maximum for score in scores)
+        failures += len(scores) - full
+        print(f"{cell_id:<30} {full:>7}/{len(scores):<4} {min(scores):>8g}/{maximum:g}")
+    print()
+    print(f"{'threshold of a hidden test':<52} {'worst value':>12} {'limit':>10}")
+    for name, (_, limit, at_least) in runs[0].worst.items():
+        values = [run.worst[name][0] for run in runs if name in run.worst]
+        worst = min(values) if at_least else max(values)
+        print(f"{name:<52} {worst:>12.4g} {('>= ' if at_least else '< ') + format(limit, 'g'):>10}")
+    print()
+    return failures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=1000, help="number of seed offsets to try (default 1000)")
+    parser.add_argument("--case", default="reference", help="reference, correct, or a case name (default reference)")
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes (default: all cores)")
     arguments = parser.parse_args()
 
     master = notebooks.read(Course(REPO_ROOT).notebook("source"))
     points = {cell_id: cell.metadata.nbgrader.points for cell_id, cell in notebooks.test_cells(master).items()}
     offsets = [1000 * index for index in range(arguments.seeds)]
-    start = time.perf_counter()
-    with ProcessPoolExecutor(arguments.workers) as pool:
-        results = list(pool.map(run_notebook, offsets, chunksize=10))
-    elapsed = time.perf_counter() - start
-
-    print(f"Reference solution over {len(offsets)} seed offsets ({elapsed:.0f} s, {arguments.workers} workers)")
-    print(f"{'test cell':<30} {'full points':>12} {'lowest score':>13}")
     failures = 0
-    for cell_id, maximum in points.items():
-        cell_scores = [result["scores"][cell_id] for result in results]
-        full = sum(score == maximum for score in cell_scores)
-        failures += len(cell_scores) - full
-        print(f"{cell_id:<30} {full:>7}/{len(cell_scores):<4} {min(cell_scores):>8g}/{maximum:g}")
-    print()
-    print(f"{'threshold of a hidden test':<52} {'worst value':>12} {'limit':>10}")
-    for name in results[0]["worst"]:
-        values = [result["worst"][name][0] for result in results if name in result["worst"]]
-        _, limit, at_least = results[0]["worst"][name]
-        worst = min(values) if at_least else max(values)
-        print(f"{name:<52} {worst:>12.4g} {('>= ' if at_least else '< ') + format(limit, 'g'):>10}")
-    print()
-    print("PASS: the reference earns full points for every seed" if failures == 0
-          else f"FAIL: the reference lost points in {failures} cell runs")
+    with ProcessPoolExecutor(arguments.workers) as pool:
+        for case in chosen_cases(arguments.case):
+            start = time.perf_counter()
+            runs = list(pool.map(partial(run, case), offsets, chunksize=10))
+            print(f"{case.name} over {len(offsets)} seed offsets ({time.perf_counter() - start:.0f} s, "
+                  f"{arguments.workers} workers)")
+            failures += report(case, runs, points)
+    print("PASS: full points for every seed" if failures == 0 else f"FAIL: points lost in {failures} cell runs")
     return 1 if failures else 0
 
 

@@ -1,4 +1,4 @@
-"""The `coursekit` command: `coursekit demo` runs the main job; `coursekit release` regenerates release/."""
+"""The `coursekit` command: `demo` runs the main job, `release` regenerates release/, `fairness` prints the report."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import fairness
 from .course import REPO_ROOT, Course, NbgraderError
 from .demo import run_demo
 
@@ -28,12 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--folder", type=Path, default=REPO_ROOT / "build" / "demo",
                       help="the course folder to create (emptied first; default: build/demo)")
     commands.add_parser("release", help="regenerate release/ from source/")
+    report = commands.add_parser("fairness", help="which mistakes each test catches, and how often correct work fails")
+    report.add_argument("--seeds", type=int, default=100, help="seeds per correct submission (default 100)")
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "demo":
             run_demo(arguments.folder.resolve())
-        else:
+        elif arguments.command == "release":
             print(f"Wrote {regenerate_release()}")
+        else:
+            print(fairness.report(arguments.seeds))
     except NbgraderError as error:
         print(error, file=sys.stderr)
         return 1

@@ -3,14 +3,15 @@
 A case is a small Python file whose top-level functions replace the reference solution of the
 solution cell of the same name (the cell's grade id); every other solution cell gets the master
 notebook's reference solution. So a case is a few lines, and follows the notebook when it changes.
-Its docstring says what it is, and `LOSES_POINTS_IN` lists the test cells that must give it less
-than their full points (empty: the case must earn the full autograded maximum).
+Its docstring says what it is; `LOSES_POINTS_IN` lists the test cells that must give it less than
+their full points (empty: the case must earn the full autograded maximum); a mistake's
+`FEEDBACK_MENTIONS` maps the test cell that concerns it to words its feedback must show.
 """
 from __future__ import annotations
 
 import ast
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -33,6 +34,7 @@ class Case:
     description: str
     functions: dict[str, str]
     loses_points_in: frozenset[str]
+    feedback_mentions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def reference(cls) -> Case:
@@ -46,18 +48,22 @@ class Case:
         except SyntaxError as error:
             raise CaseError(f"{path}: not valid Python ({error})") from error
         functions: dict[str, str] = {}
-        loses_points_in: list[str] | None = None
+        constants: dict[str, object] = {}
         for statement in module.body:
             if isinstance(statement, ast.FunctionDef):
                 functions[statement.name] = ast.get_source_segment(source, statement, padded=True)
-            elif _assigns(statement, "LOSES_POINTS_IN"):
-                loses_points_in = ast.literal_eval(statement.value)
+            elif any(_assigns(statement, name) for name in _CONSTANTS):
+                constants[statement.targets[0].id] = ast.literal_eval(statement.value)
             elif not _is_docstring(statement, module):
                 raise CaseError(f"{path}, line {statement.lineno}: a case holds only functions, "
-                                "its docstring and LOSES_POINTS_IN")
-        if loses_points_in is None:
+                                f"its docstring and {' and '.join(_CONSTANTS)}")
+        if "LOSES_POINTS_IN" not in constants:
             raise CaseError(f"{path}: LOSES_POINTS_IN is missing (an empty list for a correct case)")
-        return cls(path.stem, ast.get_docstring(module) or "", functions, frozenset(loses_points_in))
+        loses_points_in = frozenset(constants["LOSES_POINTS_IN"])
+        feedback_mentions = constants.get("FEEDBACK_MENTIONS", {})
+        if not set(feedback_mentions) <= loses_points_in:
+            raise CaseError(f"{path}: FEEDBACK_MENTIONS names cells that are not in LOSES_POINTS_IN")
+        return cls(path.stem, ast.get_docstring(module) or "", functions, loses_points_in, feedback_mentions)
 
     def solutions(self, master: NotebookNode) -> dict[str, str]:
         """The source of every solution cell for this case: the reference, with this case's functions in place."""
@@ -67,6 +73,9 @@ class Case:
             raise CaseError(f"case {self.name}: {', '.join(unknown)} is not a solution cell of the notebook "
                             f"(cells: {', '.join(sorted(solutions))})")
         return {**solutions, **self.functions}
+
+
+_CONSTANTS = ("LOSES_POINTS_IN", "FEEDBACK_MENTIONS")
 
 
 def _assigns(statement: ast.stmt, name: str) -> bool:

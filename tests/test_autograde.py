@@ -67,3 +67,13 @@ def test_a_tampered_test_cell_is_restored_from_the_master_before_grading(tmp_pat
     assert grades.cells_losing_points(grades.notebook_grades(course, "tamperer")) == {"test_softmax_stability"}
     autograded = notebooks.test_cells(notebooks.read(course.notebook("autograded", "tamperer")))
     assert autograded["test_softmax_stability"].source == notebooks.test_cells(master)["test_softmax_stability"].source
+
+
+def test_the_same_submission_autograded_twice_gets_the_identical_grades(tmp_path, master):
+    course = Course.copy_of_repository(tmp_path)
+    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    students = synthetic.write_class(course, [synthetic.Case.reference()], with_untouched_release=True)
+    course.nbgrader("autograde", ASSIGNMENT)
+    first = {student: grades.notebook_grades(course, student) for student in students}
+    course.nbgrader("autograde", ASSIGNMENT, "--force")
+    assert {student: grades.notebook_grades(course, student) for student in students} == first
