@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import grades, synthetic
 from .course import ASSIGNMENT, Course
+from .plugins import PerTestCsvExportPlugin
 
 # The typical mistakes of the demo's class, and one correct submission written otherwise (tests/corpus/).
 DEMO_CASES = {"gradient_sign_flipped", "gradient_as_on_the_slide", "loss_is_a_mean", "softmax_without_max_shift",
@@ -28,11 +29,13 @@ def run_demo(folder: Path) -> Course:
     _step("Autograding", course, "autograde", ASSIGNMENT, "--force")
     _step("Writing the feedback", course, "generate_feedback", ASSIGNMENT, "--force")
     _step("Exporting the grades", course, "export", "--to", "grades.csv")
+    _step("Exporting the grades per test", course, "export", f"--exporter={PerTestCsvExportPlugin.__module__}."
+          f"{PerTestCsvExportPlugin.__name__}", "--to", "grades_per_test.csv")
     print()
     print(grade_table(course, students))
     print()
     print(f"Feedback for each student: {course.root / 'feedback'}/<student>/{ASSIGNMENT}/")
-    print(f"Grades: {course.root / 'grades.csv'}")
+    print(f"Grades: {course.root / 'grades.csv'}, per test: {course.root / 'grades_per_test.csv'}")
     return course
 
 

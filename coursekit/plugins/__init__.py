@@ -1,0 +1,4 @@
+"""The course's nbgrader plugins, named in nbgrader_config.py or on nbgrader's command line."""
+from .per_test_csv import PerTestCsvExportPlugin
+
+__all__ = ["PerTestCsvExportPlugin"]

@@ -1,0 +1,41 @@
+"""The per-test CSV that `nbgrader export` writes through the course's exporter plugin."""
+from __future__ import annotations
+
+import csv
+
+from coursekit import grades, notebooks
+from coursekit.course import ASSIGNMENT, NOTEBOOK
+
+
+def read_rows(course):
+    with open(course.root / "grades_per_test.csv", newline="") as file:
+        reader = csv.DictReader(file)
+        return reader.fieldnames, {row["student_id"]: row for row in reader}
+
+
+def test_one_column_per_graded_cell_in_the_notebook_order(demo_course, master):
+    columns, _ = read_rows(demo_course)
+    graded = [f"{NOTEBOOK}:{notebooks.grade_id(cell)}" for cell in master.cells
+              if notebooks.nbgrader_metadata(cell).get("grade")]
+    assert [column for column in columns if column.startswith(f"{NOTEBOOK}:")] == graded
+    assert len(graded) == 22
+
+
+def test_one_row_per_student_with_the_gradebook_scores(demo_course):
+    _, rows = read_rows(demo_course)
+    students = {path.name for path in (demo_course.root / "submitted").iterdir()}
+    assert set(rows) == students
+    for student, row in rows.items():
+        assert row["assignment"] == ASSIGNMENT
+        for cell, grade in grades.notebook_grades(demo_course, student).items():
+            expected = "" if grade.score is None else grade.score
+            assert row[f"{NOTEBOOK}:{cell}"] == str(expected), (student, cell)
+        assert row["needs_manual_grade"] == "True"
+
+
+def test_the_scores_of_a_mistake_show_which_tests_it_failed(demo_course):
+    _, rows = read_rows(demo_course)
+    row = rows["softmax_without_max_shift"]
+    assert row[f"{NOTEBOOK}:test_softmax_stability"] == "0.0"
+    assert row[f"{NOTEBOOK}:test_softmax"] == "1.0"
+    assert row[f"{NOTEBOOK}:q2_gradient"] == ""
