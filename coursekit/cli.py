@@ -1,4 +1,5 @@
-"""The `coursekit` command: `demo` runs the main job, `release` regenerates release/, `fairness` prints the report."""
+"""The `coursekit` command: `demo` runs the main job, `release` regenerates release/, `fairness` prints the report,
+`selfcheck` runs a student's notebook and lists the test cells that pass."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import fairness
+from . import fairness, selfcheck
 from .course import REPO_ROOT, Course, NbgraderError
 from .demo import run_demo
 
@@ -31,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("release", help="regenerate release/ from source/")
     report = commands.add_parser("fairness", help="which mistakes each test catches, and how often correct work fails")
     report.add_argument("--seeds", type=int, default=100, help="seeds per correct submission (default 100)")
+    check = commands.add_parser("selfcheck", help="run a notebook's test cells; exit 1 if one fails, 2 if it cannot run")
+    check.add_argument("notebook", type=Path)
     arguments = parser.parse_args(argv)
+    if arguments.command == "selfcheck":
+        return selfcheck.main(arguments.notebook)
     try:
         if arguments.command == "demo":
             run_demo(arguments.folder.resolve())

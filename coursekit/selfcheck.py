@@ -1,0 +1,79 @@
+"""The students' self-check: run a notebook in a fresh kernel and say which test cells pass.
+
+`nbgrader validate` exits 0 even when tests fail (nbgrader issue #1908); this check exits 0 only
+if every test cell ran without error, 1 if any failed, 2 if the notebook could not be read or run.
+It runs the notebook as it is, with the visible tests a student has: the grader's hidden tests
+come on top of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from . import notebooks
+
+PASSED, FAILED, UNREADABLE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class CellOutcome:
+    cell: str
+    points: float
+    message: str | None  # None when the test passed
+
+    @property
+    def passed(self) -> bool:
+        return self.message is None
+
+
+def run_tests(path: Path, timeout: int = 60) -> list[CellOutcome]:
+    """Execute the notebook in a fresh python3 kernel and read each test cell's outcome.
+
+    Raises ValueError, naming the file, if it is not a notebook that can be read and run.
+    """
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception as error:  # nbformat raises several types for unreadable files
+        raise ValueError(f"{path}: not a readable notebook ({type(error).__name__}: {error})") from error
+    try:
+        NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    except (CellTimeoutError, DeadKernelError) as error:
+        raise ValueError(f"{path}: the notebook did not finish running ({type(error).__name__})") from error
+    return [CellOutcome(cell_id, cell.metadata.nbgrader.points, _failure(cell))
+            for cell_id, cell in notebooks.test_cells(notebook).items()]
+
+
+def _failure(cell) -> str | None:
+    for output in cell.outputs:
+        if output.output_type == "error":
+            return (f"{output.ename}: {output.evalue}" if output.evalue else output.ename).split("\n")[0]
+        if output.output_type == "stream" and output.name == "stderr":
+            return "wrote to stderr, which the grader counts as a failure: " + output.text.split("\n")[0]
+    return None
+
+
+def report(results: list[CellOutcome]) -> str:
+    width = max(len(result.cell) for result in results)
+    lines = [f"{'test':<{width}}  {'points':>6}  result"]
+    lines += [f"{result.cell:<{width}}  {result.points:>6g}  {'pass' if result.passed else 'FAIL  ' + result.message}"
+              for result in results]
+    passed = [result for result in results if result.passed]
+    lines.append(f"{len(passed)} of {len(results)} test cells pass the visible checks "
+                 f"({sum(result.points for result in passed):g} of {sum(result.points for result in results):g} "
+                 "points if the hidden checks agree)")
+    return "\n".join(lines)
+
+
+def main(path: Path) -> int:
+    try:
+        results = run_tests(path)
+    except ValueError as error:
+        print(error)
+        return UNREADABLE
+    print(report(results))
+    return PASSED if all(result.passed for result in results) else FAILED

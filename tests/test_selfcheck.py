@@ -1,0 +1,53 @@
+"""The students' self-check command: its table and its exit codes."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from coursekit import synthetic
+
+from conftest import REPOSITORY
+
+COURSEKIT = str(Path(sys.executable).parent / "coursekit")
+
+
+def selfcheck(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([COURSEKIT, "selfcheck", str(path)], capture_output=True, text=True, timeout=300)
+
+
+def test_a_complete_notebook_passes_every_test_and_exits_0(tmp_path, master, release):
+    path = tmp_path / "tp1_sgd.ipynb"
+    nbformat.write(synthetic.fill(release, synthetic.Case.reference().solutions(master)), path)
+    checked = selfcheck(path)
+    assert checked.returncode == 0, checked.stdout
+    assert "18 of 18 test cells pass the visible checks (16 of 16 points" in checked.stdout
+
+
+def test_a_mistake_is_listed_with_its_message_and_exits_1(tmp_path, master, release):
+    case = next(case for case in synthetic.corpus_cases() if case.name == "softmax_without_max_shift")
+    path = tmp_path / "tp1_sgd.ipynb"
+    nbformat.write(synthetic.fill(release, case.solutions(master)), path)
+    checked = selfcheck(path)
+    assert checked.returncode == 1
+    line = next(line for line in checked.stdout.split("\n") if line.startswith("test_softmax_stability "))
+    assert line.split()[1:4] == ["0.5", "FAIL", "AssertionError:"] and "softmax overflowed" in line
+    assert "17 of 18 test cells pass" in checked.stdout
+
+
+def test_the_untouched_release_fails_every_test():
+    checked = selfcheck(REPOSITORY.notebook("release"))
+    assert checked.returncode == 1
+    assert "0 of 18 test cells pass" in checked.stdout
+    assert checked.stdout.count("NotImplementedError") == 18
+
+
+def test_an_unreadable_file_exits_2_naming_it(tmp_path):
+    for name, content in [("empty.ipynb", ""), ("broken.ipynb", "{not json")]:
+        path = tmp_path / name
+        path.write_text(content)
+        checked = selfcheck(path)
+        assert checked.returncode == 2
+        assert f"{path}: not a readable notebook" in checked.stdout
