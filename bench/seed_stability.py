@@ -17,18 +17,12 @@ import argparse
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coursekit import inprocess, notebooks, synthetic  # noqa: E402
 from coursekit.course import REPO_ROOT, Course  # noqa: E402
-
-
-def run(case: synthetic.Case, offset: int) -> inprocess.Run:
-    return inprocess.run_master(notebooks.read(Course(REPO_ROOT).notebook("source")), case, offset)
 
 
 def chosen_cases(name: str) -> list[synthetic.Case]:
@@ -67,16 +61,15 @@ def main() -> int:
     arguments = parser.parse_args()
 
     master = notebooks.read(Course(REPO_ROOT).notebook("source"))
-    points = {cell_id: cell.metadata.nbgrader.points for cell_id, cell in notebooks.test_cells(master).items()}
-    offsets = [1000 * index for index in range(arguments.seeds)]
+    points = notebooks.test_points(master)
+    offsets = inprocess.seed_offsets(arguments.seeds)
     failures = 0
-    with ProcessPoolExecutor(arguments.workers) as pool:
-        for case in chosen_cases(arguments.case):
-            start = time.perf_counter()
-            runs = list(pool.map(partial(run, case), offsets, chunksize=10))
-            print(f"{case.name} over {len(offsets)} seed offsets ({time.perf_counter() - start:.0f} s, "
-                  f"{arguments.workers} workers)")
-            failures += report(case, runs, points)
+    for case in chosen_cases(arguments.case):
+        start = time.perf_counter()
+        runs = inprocess.sweep(master, case, offsets, arguments.workers)
+        print(f"{case.name} over {len(offsets)} seed offsets ({time.perf_counter() - start:.0f} s, "
+              f"{arguments.workers} workers)")
+        failures += report(case, runs, points)
     print("PASS: full points for every seed" if failures == 0 else f"FAIL: points lost in {failures} cell runs")
     return 1 if failures else 0
 

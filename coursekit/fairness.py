@@ -32,10 +32,6 @@ class Outcome:
         return all(cell in self.cells_losing_points and mention in self.feedback.get(cell, "")
                    for cell, mention in self.case.feedback_mentions.items())
 
-    @property
-    def as_expected(self) -> bool:
-        return self.cells_losing_points == self.case.loses_points_in and self.caught
-
 
 def feedback_by_test_cell(autograded: NotebookNode) -> dict[str, str]:
     """The text each test cell shows after autograding: printed lines and the error's message."""
@@ -81,7 +77,7 @@ def format_report(master: NotebookNode, outcomes: list[Outcome], runs: dict[str,
         lines.append(f"{cell_id} ({len(caught)}): {', '.join(caught) or '-'}")
     caught = [outcome for outcome in mistakes if outcome.caught]
     missed = [outcome.case.name for outcome in mistakes if not outcome.caught]
-    points = {cell_id: cell.metadata.nbgrader.points for cell_id, cell in notebooks.test_cells(master).items()}
+    points = notebooks.test_points(master)
     correct_outcomes = [outcome for outcome in outcomes if not outcome.case.loses_points_in]
     failed = [name for name, case_runs in runs.items() for run in case_runs
               if any(run.scores[cell_id] < maximum for cell_id, maximum in points.items())]

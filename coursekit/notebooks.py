@@ -36,6 +36,11 @@ def test_cells(notebook: NotebookNode) -> dict[str, NotebookNode]:
     }
 
 
+def test_points(notebook: NotebookNode) -> dict[str, float]:
+    """The points of each autograded test cell, by grade id, in notebook order."""
+    return {cell_id: cell.metadata.nbgrader.points for cell_id, cell in test_cells(notebook).items()}
+
+
 def without_solution_markers(source: str) -> str:
     """A solution cell's source as a student would write it: the master's code without the ### markers."""
     return "\n".join(line for line in source.split("\n") if not _SOLUTION_MARKER.match(line))

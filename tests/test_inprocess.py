@@ -26,6 +26,6 @@ def test_in_process_scores_match_nbgrader_on_the_demo_class(demo_course, master)
 @pytest.mark.parametrize("case", CORRECT, ids=[case.name for case in CORRECT])
 def test_correct_work_earns_full_points_at_other_seeds(master, case):
     """The short version of bench/seed_stability.py --case correct (which tries 100 seeds or more)."""
-    points = {cell_id: cell.metadata.nbgrader.points for cell_id, cell in notebooks.test_cells(master).items()}
+    points = notebooks.test_points(master)
     for run in inprocess.sweep(master, case, inprocess.seed_offsets(3)):
         assert run.scores == points
