@@ -11,10 +11,11 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "tp1"
 NOTEBOOK = "tp1_sgd"
+NOTEBOOK_FILE = f"{NOTEBOOK}.ipynb"
 
 
-class NbgraderError(RuntimeError):
-    """An nbgrader command exited with an error; the message holds its output."""
+class CommandError(RuntimeError):
+    """A course command (nbgrader, coursekit) exited with an error; the message holds its output."""
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,26 @@ class Course:
         return f"sqlite:///{self.root / 'gradebook.db'}"
 
     def nbgrader(self, *arguments: str) -> str:
-        """Run `nbgrader <arguments>` in the course folder and return its log; raise NbgraderError if it fails.
+        """Run `nbgrader <arguments>` in the course folder and return its log; raise CommandError if it fails."""
+        return self.run("nbgrader", *arguments)
+
+    def coursekit(self, *arguments: str) -> str:
+        """Run `coursekit <arguments>` in the course folder, as an instructor would; same as `nbgrader`."""
+        return self.run("coursekit", *arguments)
+
+    def run(self, command: str, *arguments: str, capture: bool = True) -> str:
+        """Run a command of this environment in the course folder; return its output (or let it show on the
+        terminal, with capture=False, and return ""); raise CommandError if it fails.
 
         The environment's bin/ goes first on PATH: nbgrader calls `alembic` when it creates a gradebook.
         """
         bin_dir = str(Path(sys.executable).parent)
         environment = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
         completed = subprocess.run(
-            [os.path.join(bin_dir, "nbgrader"), *arguments],
-            cwd=self.root, env=environment, capture_output=True, text=True,
+            [os.path.join(bin_dir, command), *arguments],
+            cwd=self.root, env=environment, capture_output=capture, text=True,
         )
-        log = completed.stdout + completed.stderr
+        log = (completed.stdout + completed.stderr) if capture else ""
         if completed.returncode != 0:
-            raise NbgraderError(f"`nbgrader {' '.join(arguments)}` failed in {self.root}:\n{log}")
+            raise CommandError(f"`{command} {' '.join(arguments)}` failed in {self.root}:\n{log}")
         return log

@@ -1,4 +1,5 @@
 """The course's nbgrader plugins, named in nbgrader_config.py or on nbgrader's command line."""
+from .moodle_collector import MoodleCollectorPlugin
 from .per_test_csv import PerTestCsvExportPlugin
 
-__all__ = ["PerTestCsvExportPlugin"]
+__all__ = ["MoodleCollectorPlugin", "PerTestCsvExportPlugin"]

@@ -1,0 +1,152 @@
+"""Which of the files a class handed in can be graded: one readable notebook per student, the others reported.
+
+Every source of submissions (a folder of student folders, a Moodle zip, nbgrader's exchange) comes
+down to files grouped by student; `sort_out` keeps, for each student, the one notebook named as the
+assignment's, and rejects with a reason an instructor can act on: a file that is not a notebook, a
+notebook under another name, two notebooks for one student, an empty file, a file that is not JSON.
+A rejected entry never stops the others.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.apps import ZipCollectApp
+
+from .course import ASSIGNMENT, NOTEBOOK_FILE, Course
+
+
+TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when a submission was handed in
+
+
+@dataclass(frozen=True)
+class Rejection:
+    path: Path
+    student: str | None  # None when the file belongs to no student
+    reason: str
+
+
+@dataclass
+class Intake:
+    accepted: dict[str, Path] = field(default_factory=dict)  # student -> their notebook
+    rejected: list[Rejection] = field(default_factory=list)
+    source: Path | None = None  # the folder the paths are reported relative to
+
+    def report(self) -> str:
+        lines = [f"{len(self.accepted)} submissions accepted, {len(self.rejected)} entries skipped"]
+        for rejection in self.rejected:
+            owner = f"student {rejection.student}: " if rejection.student else ""
+            path = rejection.path
+            if self.source is not None and path.is_relative_to(self.source):
+                path = path.relative_to(self.source)
+            lines.append(f"  skipped {owner}{path}: {rejection.reason}")
+        return "\n".join(lines)
+
+
+def sort_out(files_by_student: dict[str, list[Path]]) -> Intake:
+    """Accept each student's notebook; reject every other file, and the students whose notebook is ambiguous."""
+    intake = Intake()
+    for student, files in sorted(files_by_student.items()):
+        notebooks = [path for path in files if path.name == NOTEBOOK_FILE]
+        for path in files:
+            if path.suffix != ".ipynb":
+                intake.rejected.append(Rejection(path, student, f"not a notebook: only {NOTEBOOK_FILE} is graded"))
+            elif path.name != NOTEBOOK_FILE:
+                intake.rejected.append(Rejection(
+                    path, student, f"wrong file name: expected {NOTEBOOK_FILE} (rename it and run the intake again)"))
+        if len(notebooks) > 1:
+            intake.rejected += [Rejection(path, student, f"{len(notebooks)} notebooks for one student: keep the one "
+                                                         "to grade and run the intake again") for path in notebooks]
+        elif notebooks:
+            problem = notebook_problem(notebooks[0])
+            if problem:
+                intake.rejected.append(Rejection(notebooks[0], student, problem))
+            else:
+                intake.accepted[student] = notebooks[0]
+    return intake
+
+
+def notebook_problem(path: Path) -> str | None:
+    """Why the file cannot be a notebook to grade, or None if it can."""
+    data = path.read_bytes()
+    if not data.strip():
+        return "empty file"
+    try:
+        content = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "not UTF-8 text, so not a notebook"
+    except json.JSONDecodeError as error:
+        return f"not valid JSON (line {error.lineno}): the file is damaged, ask the student for it again"
+    if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
+        return "JSON but not a Jupyter notebook (no list of cells)"
+    return None
+
+
+def files_by_student(folder: Path) -> tuple[dict[str, list[Path]], list[Rejection]]:
+    """The files of a folder of student folders (`<student>/<notebook>.ipynb`, or nbgrader's
+    `<student>/<assignment>/<notebook>.ipynb`); loose files at the top are rejected.
+    Hidden files and folders (.ipynb_checkpoints) and timestamp.txt are not submissions."""
+    grouped: dict[str, list[Path]] = {}
+    loose = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if not path.is_file() or path.name == TIMESTAMP_FILE or any(part.startswith(".") for part in relative.parts):
+            continue
+        if len(relative.parts) == 1:
+            loose.append(Rejection(path, None, "not in a student's folder (<student_id>/" + NOTEBOOK_FILE + ")"))
+        else:
+            grouped.setdefault(relative.parts[0], []).append(path)
+    return grouped, loose
+
+
+def sort_out_folder(folder: Path) -> Intake:
+    grouped, loose = files_by_student(folder)
+    intake = sort_out(grouped)
+    intake.rejected = loose + intake.rejected
+    intake.source = folder
+    return intake
+
+
+def take_folder(course: Course, folder: Path) -> Intake:
+    """The submissions of a folder of student folders, into submitted/."""
+    intake = sort_out_folder(folder)
+    deliver(course, intake)
+    return intake
+
+
+def deliver(course: Course, intake: Intake) -> list[str]:
+    """Copy the accepted notebooks into submitted/<student>/<assignment>/, with their timestamp.txt if they
+    have one; return the students."""
+    for student, notebook in intake.accepted.items():
+        destination = course.notebook("submitted", student)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(notebook, destination)
+        timestamp = notebook.parent / TIMESTAMP_FILE
+        if timestamp.is_file():
+            shutil.copyfile(timestamp, destination.parent / TIMESTAMP_FILE)
+    return sorted(intake.accepted)
+
+
+def take_moodle_zip(course: Course, download: Path) -> Intake:
+    """nbgrader's zip_collect on a Moodle download, with the course's Moodle collector (nbgrader_config.py)."""
+    archive = course.root / "downloaded" / ASSIGNMENT / "archive"
+    shutil.rmtree(archive, ignore_errors=True)
+    archive.mkdir(parents=True)
+    shutil.copyfile(download, archive / download.name)
+    with contextlib.chdir(course.root):  # nbgrader apps read nbgrader_config.py from the working folder
+        app = ZipCollectApp()
+        app.initialize([ASSIGNMENT, "--force", "--log-level=ERROR"])
+        app.start()
+    return app.collector_plugin_inst.intake or Intake()
+
+
+def take_exchange(course: Course, *nbgrader_options: str) -> Intake:
+    """nbgrader's collect from the exchange into downloaded/<assignment>/exchange/, then sorted out and delivered
+    like a folder; the submission times nbgrader records (timestamp.txt) come along."""
+    staging = course.root / "downloaded" / ASSIGNMENT / "exchange"
+    shutil.rmtree(staging, ignore_errors=True)
+    course.nbgrader("collect", ASSIGNMENT, f"--CourseDirectory.submitted_directory={staging}", *nbgrader_options)
+    return take_folder(course, staging) if staging.is_dir() else Intake()

@@ -1,0 +1,58 @@
+"""nbgrader's zip_collect for Moodle's "Download all submissions" zip, with bad entries reported and skipped.
+
+Moodle names each file `<Full Name>_<participant id>_assignsubmission_file_/<file>` (or, without
+folders, `..._assignsubmission_file_<file>`). The participant id becomes the nbgrader student id: it
+is unique, and it is how Moodle's grading worksheet names a student. Set in nbgrader_config.py, so
+
+    cp moodle-download.zip downloaded/tp1/archive/ && nbgrader zip_collect tp1 --force
+
+fills submitted/. Each student's files are sorted out together (coursekit.intake.sort_out), so a
+student with two notebooks is reported instead of one of them being graded at random.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nbgrader.plugins import FileNameCollectorPlugin
+from traitlets import Unicode
+
+from ..intake import Intake, Rejection, sort_out
+
+MOODLE_FILE_NAME = r"(?:^|/)(?P<full_name>[^/]+?)_(?P<student_id>\d+)_assignsubmission_file_/?(?P<file_id>[^/]+)$"
+
+
+class MoodleCollectorPlugin(FileNameCollectorPlugin):
+    named_regexp = Unicode(MOODLE_FILE_NAME, help="Moodle's name for a submitted file, searched in its path "
+                                                  "below the extracted folder").tag(config=True)
+
+    intake: Intake | None = None
+
+    def collect(self, submitted_file: str) -> dict | None:
+        if self.intake is None:
+            self.intake = self._sort_out_extracted_files()
+        path = Path(submitted_file)
+        for student, notebook in self.intake.accepted.items():
+            if notebook == path:
+                return {"student_id": student, "file_id": path.name}
+        reason = next((rejection.reason for rejection in self.intake.rejected if rejection.path == path), "")
+        self.log.warning("Skipped %s: %s", path, reason)
+        return None
+
+    def _sort_out_extracted_files(self) -> Intake:
+        extracted = Path(self.parent._format_collect_path(self.parent.extracted_directory))
+        grouped: dict[str, list[Path]] = {}
+        unknown = []
+        for path in sorted(extracted.rglob("*")):
+            if not path.is_file():
+                continue
+            match = re.search(self.named_regexp, path.relative_to(extracted).as_posix())
+            if match:
+                grouped.setdefault(match["student_id"], []).append(path)
+            else:
+                unknown.append(Rejection(path, None, "not named as Moodle names a submitted file "
+                                                     "(<Full Name>_<id>_assignsubmission_file_)"))
+        intake = sort_out(grouped)
+        intake.rejected = unknown + intake.rejected
+        intake.source = extracted
+        return intake
