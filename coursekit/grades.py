@@ -36,3 +36,20 @@ def autograded_total(grades: dict[str, CellGrade]) -> tuple[float, float]:
 def cells_losing_points(grades: dict[str, CellGrade]) -> set[str]:
     """The autograded cells that gave less than their maximum."""
     return {grade.cell for grade in grades.values() if grade.autograded and (grade.score or 0.0) < grade.max_score}
+
+
+def gradebook_contents(course: Course) -> dict[tuple[str, str, str], tuple]:
+    """What an instructor sees in the gradebook, without its row ids: for each student, notebook and graded
+    cell, the scores, whether it awaits a manual grade, and its comments; and each notebook's late penalty."""
+    contents = {}
+    with Gradebook(course.db_url) as gradebook:
+        for submission in gradebook.find_assignment(ASSIGNMENT).submissions:
+            for notebook in submission.notebooks:
+                key = (submission.student_id, notebook.name)
+                contents[(*key, "(submission)")] = (submission.timestamp, notebook.late_submission_penalty)
+                for grade in notebook.grades:
+                    contents[(*key, grade.name)] = (grade.auto_score, grade.manual_score, grade.extra_credit,
+                                                    grade.needs_manual_grade)
+                for comment in notebook.comments:
+                    contents[(*key, f"{comment.name} (comment)")] = (comment.auto_comment, comment.manual_comment)
+    return contents

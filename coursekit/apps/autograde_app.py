@@ -1,0 +1,94 @@
+"""`coursekit autograde tp1`: nbgrader's autograde app, grading notebooks in parallel, ending with a table.
+
+It takes nbgrader autograde's options (--force, --student, --log-level...) plus --workers and
+--notebook-timeout; it writes each submission's outcome and time to reports/<assignment>/autograde_log.csv
+for the class report.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import sys
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import AutogradeApp
+from nbgrader.apps.baseapp import NbGrader
+from nbgrader.converters import NbGraderException
+from traitlets import default
+
+from ..converters import ParallelAutograde, SubmissionOutcome
+
+LOG_COLUMNS = ["student", "graded", "seconds", "message"]
+
+
+class ParallelAutogradeApp(AutogradeApp):
+    name = "coursekit-autograde"
+    description = "Autograde the submissions of an assignment, several notebooks at once"
+    aliases = {**AutogradeApp.aliases, "workers": "ParallelAutograde.workers",
+               "notebook-timeout": "ParallelAutograde.notebook_timeout"}
+
+    @default("classes")
+    def _classes_default(self):
+        return [*super()._classes_default(), ParallelAutograde]
+
+    @default("log_level")
+    def _log_level_default(self) -> int:
+        # The progress bar and the final table say what matters; nbgrader's warnings include one per test cell
+        # with hidden tests for every student (its checksum differs from the release's): --log-level=WARNING.
+        return logging.ERROR
+
+    def start(self) -> None:
+        NbGrader.start(self)
+        if len(self.extra_args) != 1:
+            self.fail("Give the assignment id, and only it, as argument (for example: coursekit autograde tp1)")
+        self.coursedir.assignment_id = self.extra_args[0]
+        converter = ParallelAutograde(coursedir=self.coursedir, parent=self)
+        try:
+            converter.start()
+        except NbGraderException:
+            sys.exit(1)
+        outcomes = sorted(converter.outcomes, key=lambda outcome: outcome.student)
+        write_log(self.log_path(), outcomes)
+        print(outcome_table(self.coursedir.db_url, self.coursedir.assignment_id, outcomes))
+        print(f"Outcomes and times: {self.log_path()}")
+        if not all(outcome.graded for outcome in outcomes):
+            sys.exit(1)
+
+    def log_path(self) -> Path:
+        return Path(self.coursedir.root) / "reports" / self.coursedir.assignment_id / "autograde_log.csv"
+
+
+def write_log(path: Path, outcomes: list[SubmissionOutcome]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(LOG_COLUMNS)
+        for outcome in outcomes:
+            writer.writerow([outcome.student, int(outcome.graded), f"{outcome.seconds:.2f}", outcome.message])
+
+
+def read_log(path: Path) -> list[SubmissionOutcome]:
+    with path.open(newline="") as file:
+        return [SubmissionOutcome(row["student"], row["graded"] == "1", float(row["seconds"]), row["message"])
+                for row in csv.DictReader(file)]
+
+
+def outcome_table(db_url: str, assignment: str, outcomes: list[SubmissionOutcome]) -> str:
+    """One line per submission: graded or failed, its score in the gradebook, its time, and why it failed."""
+    lines = [f"{'student':<32} {'result':<7} {'score':>11} {'seconds':>8}  note"]
+    with Gradebook(db_url) as gradebook:
+        for outcome in outcomes:
+            score, note = "-", outcome.message
+            try:
+                submission = gradebook.find_submission(assignment, outcome.student)
+                score = f"{submission.score:.2f}/{submission.max_score:g}"
+                if submission.total_seconds_late > 0:
+                    note = f"late by {submission.total_seconds_late / 3600:.1f} h {note}".strip()
+            except MissingEntry:
+                pass
+            result = "graded" if outcome.graded else "FAILED"
+            lines.append(f"{outcome.student:<32} {result:<7} {score:>11} {outcome.seconds:>8.1f}  {note}")
+    failed = sum(not outcome.graded for outcome in outcomes)
+    lines.append(f"{len(outcomes) - failed} graded, {failed} failed")
+    return "\n".join(lines)
