@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # nbgrader calls `alembic` when it creates a gradebook: the environment's bin/ goes first on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test release bench lock clean
+.PHONY: demo test system release bench lock clean
 
 $(VENV)/installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -20,9 +20,20 @@ $(VENV)/installed: requirements.txt pyproject.toml
 demo: $(VENV)/installed
 	$(BIN)/coursekit demo
 
-## test: the test suite, with nbgrader and Jupyter kernels for real
-test: $(VENV)/installed
+## test: the test suite, with nbgrader, Jupyter kernels and a headless Chromium for real
+test: $(VENV)/installed system
 	$(BIN)/python -m pytest
+
+# Debian packages the tests use: Chromium renders the feedback pages as students see them.
+SYSTEM_PACKAGES := chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+system:
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get install -y --no-install-recommends $$missing >/dev/null \
+	  || { $(SUDO) apt-get update >/dev/null && $(SUDO) apt-get install -y --no-install-recommends $$missing >/dev/null; }; \
+	fi
 
 ## release: regenerate release/ from source/ after editing the master notebook
 release: $(VENV)/installed

@@ -15,9 +15,15 @@ c.Execute.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Feedback shows each test's result and message, never the hidden tests' code.
+# Feedback opens with what to fix, test by test, and shows each test's result and message, never the
+# hidden tests' code.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "coursekit.preprocessors.HideHiddenTests",
+    "coursekit.preprocessors.SummarizeResults",
 ]
+
+# `nbgrader zip_collect tp1` reads Moodle's "Download all submissions" zip put in downloaded/tp1/archive/:
+# the participant id becomes the student id; bad files are reported and skipped.
+c.ZipCollectApp.collector_plugin = "coursekit.plugins.MoodleCollectorPlugin"

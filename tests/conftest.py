@@ -1,7 +1,11 @@
 """Fixtures shared by the suite: the repository's notebooks, and a course graded for real by nbgrader."""
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from coursekit import notebooks
 from coursekit.course import REPO_ROOT, Course
@@ -24,3 +28,20 @@ def release():
 def demo_course(tmp_path_factory) -> Course:
     """The main job, run once: the synthetic class generated, autograded, given feedback and exported."""
     return run_demo(tmp_path_factory.mktemp("demo") / "course")
+
+
+# Debian's Chromium (installed by `make test`); the flags keep it from calling home on a closed network.
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+QUIET = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+SCREEN = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    """A headless Chromium, to look at the pages the course writes as their readers do."""
+    assert os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET)
+        yield chromium
+        chromium.close()
