@@ -1,47 +1,69 @@
-"""The main job: the whole nbgrader pipeline on a synthetic class, in a course folder of its own."""
+"""The main job: the whole grading pipeline on a synthetic class, in a course folder of its own.
+
+The class hands in a folder of student folders, two of its entries broken; the intake sorts them out,
+`coursekit autograde` grades the rest in parallel, nbgrader writes the feedback and the exports, and
+the class report sums it up.
+"""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import nbformat
+
 from . import grades, synthetic
-from .course import ASSIGNMENT, Course
+from .course import ASSIGNMENT, NOTEBOOK_FILE, Course
 from .plugins import PerTestCsvExportPlugin
 
 # The typical mistakes of the demo's class, and one correct submission written otherwise (tests/corpus/).
 DEMO_CASES = {"gradient_sign_flipped", "gradient_as_on_the_slide", "loss_is_a_mean", "softmax_without_max_shift",
               "sgd_never_shuffles", "loops_everywhere"}
+# Entries of the hand-in that cannot be graded: the intake reports them and goes on.
+BROKEN_ENTRIES = {f"empty_upload/{NOTEBOOK_FILE}": b"", "renamed_notebook/TP1 final version.ipynb": None}
 
 
 def run_demo(folder: Path) -> Course:
-    """Generate the student version, autograde a synthetic class, write feedback and the grades CSV.
+    """Generate the student version, take in a synthetic class, autograde it, write feedback, grades and report.
 
     The folder is emptied first: the demo never touches the repository's own course folders.
     """
     shutil.rmtree(folder, ignore_errors=True)
     course = Course.copy_of_repository(folder)
     print(f"Course folder: {course.root}")
-    _step("Generating the student version", course, "generate_assignment", ASSIGNMENT, "--force")
-    cases = [synthetic.Case.reference(),
-             *(case for case in synthetic.corpus_cases() if case.name in DEMO_CASES)]
-    students = synthetic.write_class(course, cases)
-    print(f"Synthetic class: {len(students)} submissions in {course.root / 'submitted'}")
-    _step("Autograding", course, "autograde", ASSIGNMENT, "--force")
-    _step("Writing the feedback", course, "generate_feedback", ASSIGNMENT, "--force")
-    _step("Exporting the grades", course, "export", "--to", "grades.csv")
-    _step("Exporting the grades per test", course, "export", f"--exporter={PerTestCsvExportPlugin.__module__}."
+    _step("Generating the student version", course, "nbgrader", "generate_assignment", ASSIGNMENT, "--force")
+    hand_in = write_hand_in(course, course.root / "hand-in")
+    print(_step("Taking in the hand-in folder", course, "coursekit", "intake", ASSIGNMENT, "--folder", str(hand_in)))
+    _step("Autograding", course, "coursekit", "autograde", ASSIGNMENT, "--force", capture=False)
+    _step("Writing the feedback", course, "nbgrader", "generate_feedback", ASSIGNMENT, "--force")
+    _step("Exporting the grades", course, "nbgrader", "export", "--to", "grades.csv")
+    _step("Exporting the grades per test", course, "nbgrader", "export", f"--exporter={PerTestCsvExportPlugin.__module__}."
           f"{PerTestCsvExportPlugin.__name__}", "--to", "grades_per_test.csv")
+    _step("Writing the class report", course, "coursekit", "report", ASSIGNMENT)
     print()
-    print(grade_table(course, students))
+    print(grade_table(course, sorted(path.name for path in (course.root / "submitted").iterdir())))
     print()
     print(f"Feedback for each student: {course.root / 'feedback'}/<student>/{ASSIGNMENT}/")
     print(f"Grades: {course.root / 'grades.csv'}, per test: {course.root / 'grades_per_test.csv'}")
+    print(f"Class report: {course.root / 'reports' / ASSIGNMENT / 'class_report.html'}")
     return course
 
 
-def _step(title: str, course: Course, *arguments: str) -> None:
-    print(f"{title}: nbgrader {' '.join(arguments)}", flush=True)
-    course.nbgrader(*arguments)
+def write_hand_in(course: Course, folder: Path) -> Path:
+    """The class's hand-in folder: one folder per student, and the broken entries."""
+    cases = [synthetic.Case.reference(), *(case for case in synthetic.corpus_cases() if case.name in DEMO_CASES)]
+    release = course.notebook("release").read_bytes()
+    for student, notebook in synthetic.submissions(course, cases).items():
+        (folder / student).mkdir(parents=True)
+        nbformat.write(notebook, folder / student / NOTEBOOK_FILE)
+    for name, content in BROKEN_ENTRIES.items():
+        (folder / name).parent.mkdir(parents=True)
+        (folder / name).write_bytes(release if content is None else content)
+    return folder
+
+
+def _step(title: str, course: Course, command: str, *arguments: str, capture: bool = True) -> str:
+    print(f"{title}: {command} {' '.join(arguments)}", flush=True)
+    return course.run(command, *arguments, capture=capture).strip()
 
 
 def grade_table(course: Course, students: list[str]) -> str:

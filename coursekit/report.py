@@ -1,0 +1,160 @@
+"""The class report of a graded assignment: one HTML page with PNG plots, in reports/<assignment>/.
+
+It shows the score histogram, each test cell's pass rate, the most frequent failure messages (numbers
+blanked so that one mistake made by many students counts once), the students whose written answers
+await a grade, and each submission's grading time (from `coursekit autograde`'s log).
+"""
+from __future__ import annotations
+
+import collections
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no screen on a grading server
+import matplotlib.pyplot as plt  # noqa: E402
+
+from . import grades, notebooks  # noqa: E402
+from .apps.autograde_app import read_log  # noqa: E402
+from .course import ASSIGNMENT, Course  # noqa: E402
+
+MOST_FREQUENT = 10
+
+
+@dataclass(frozen=True)
+class ClassGrades:
+    by_student: dict[str, dict[str, grades.CellGrade]]
+    failures: collections.Counter  # (test cell, message with numbers blanked) -> how many students
+    seconds: dict[str, float]  # grading time of each submission, when the log has it
+    not_graded: dict[str, str]  # why a submission failed to grade, from the same log
+
+    @classmethod
+    def read(cls, course: Course) -> ClassGrades:
+        students = sorted(path.parent.name for path in (course.root / "autograded").glob(f"*/{ASSIGNMENT}"))
+        failures = collections.Counter()
+        for student in students:
+            autograded = notebooks.read(course.notebook("autograded", student))
+            for cell_id, cell in notebooks.test_cells(autograded).items():
+                failures.update({(cell_id, message) for message in map(_failure_message, cell.get("outputs", []))
+                                 if message})
+        log = course.root / "reports" / ASSIGNMENT / "autograde_log.csv"
+        outcomes = read_log(log) if log.is_file() else []
+        return cls({student: grades.notebook_grades(course, student) for student in students}, failures,
+                   {outcome.student: outcome.seconds for outcome in outcomes if outcome.graded},
+                   {outcome.student: outcome.message for outcome in outcomes if not outcome.graded})
+
+    def totals(self) -> dict[str, float]:
+        return {student: grades.autograded_total(cell_grades)[0] for student, cell_grades in self.by_student.items()}
+
+    def pass_rates(self) -> dict[str, float]:
+        """For each test cell, the share of students who earned its full points."""
+        cells = [cell for cell, grade in next(iter(self.by_student.values())).items() if grade.autograded]
+        return {cell: sum(grades_[cell].score == grades_[cell].max_score for grades_ in self.by_student.values())
+                / len(self.by_student) for cell in cells}
+
+    def awaiting_manual_grade(self) -> dict[str, list[str]]:
+        return {student: [cell for cell, grade in cell_grades.items() if grade.score is None]
+                for student, cell_grades in self.by_student.items()
+                if any(grade.score is None for grade in cell_grades.values())}
+
+
+def _failure_message(output) -> str | None:
+    if output.get("output_type") != "error":
+        return None
+    first_line = (output.get("evalue") or "").strip().splitlines()[:1]
+    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", f"{output.get('ename')}: {first_line[0] if first_line else ''}")
+
+
+def write_report(course: Course) -> Path:
+    """Write the class report and its plots; return the HTML page's path."""
+    folder = course.root / "reports" / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    graded = ClassGrades.read(course)
+    if not graded.by_student:
+        raise ValueError(f"nothing autograded in {course.root / 'autograded'}: run the autograding first")
+    _plot_scores(graded, folder / "scores.png")
+    _plot_pass_rates(graded, folder / "pass_rates.png")
+    if graded.seconds:
+        _plot_seconds(graded, folder / "seconds.png")
+    page = folder / "class_report.html"
+    page.write_text(_page(graded))
+    return page
+
+
+def _plot_scores(graded: ClassGrades, path: Path) -> None:
+    maximum = grades.autograded_total(next(iter(graded.by_student.values())))[1]
+    figure, axes = plt.subplots(figsize=(6, 3.2))
+    axes.hist(list(graded.totals().values()), bins=[x / 2 for x in range(0, int(2 * maximum) + 2)],
+              color="#4c72b0", edgecolor="white")
+    axes.set(xlabel=f"autograded score (out of {maximum:g})", ylabel="students", title="Scores")
+    _save(figure, path)
+
+
+def _plot_pass_rates(graded: ClassGrades, path: Path) -> None:
+    rates = graded.pass_rates()
+    figure, axes = plt.subplots(figsize=(6, 0.28 * len(rates) + 1))
+    axes.barh(list(rates), [100 * rate for rate in rates.values()], color="#55a868")
+    axes.invert_yaxis()
+    axes.set(xlabel="students with full points (%)", xlim=(0, 100), title="Pass rate of each test")
+    _save(figure, path)
+
+
+def _plot_seconds(graded: ClassGrades, path: Path) -> None:
+    figure, axes = plt.subplots(figsize=(6, 3.2))
+    axes.hist(list(graded.seconds.values()), bins=20, color="#c44e52", edgecolor="white")
+    axes.set(xlabel="seconds to execute a submission (kernel start included)", ylabel="submissions",
+             title="Grading time")
+    _save(figure, path)
+
+
+def _save(figure, path: Path) -> None:
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """An HTML table of already escaped cells, or a line saying there is nothing to list."""
+    if not rows:
+        return "<p>None.</p>"
+    head = "".join(f"<th>{header}</th>" for header in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _page(graded: ClassGrades) -> str:
+    totals = graded.totals()
+    escape = html.escape
+    failures = _table(["students", "test", "message (numbers as #)"],
+                      [[str(count), escape(cell), f"<code>{escape(message)}</code>"]
+                       for (cell, message), count in graded.failures.most_common(MOST_FREQUENT)])
+    not_graded = _table(["student", "why"], [[escape(student), escape(message)]
+                                             for student, message in graded.not_graded.items()])
+    manual = _table(["student", "answers to grade"], [[escape(student), escape(", ".join(cells))]
+                                                      for student, cells in graded.awaiting_manual_grade().items()])
+    times = _table(["student", "seconds"], [[escape(student), f"{seconds:.1f}"] for student, seconds
+                                            in sorted(graded.seconds.items(), key=lambda item: -item[1])])
+    timing = (f'<img src="seconds.png" alt="grading time histogram">{times}' if graded.seconds else
+              "<p>No grading log: grade with <code>coursekit autograde</code> to record each submission's time.</p>")
+    mean = sum(totals.values()) / len(totals)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Class report: {ASSIGNMENT}</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
+img{{max-width:100%}}</style></head><body>
+<h1>Class report: {ASSIGNMENT}</h1>
+<p>{len(totals)} students graded; mean autograded score {mean:.2f}.</p>
+<h2>Scores</h2><img src="scores.png" alt="score histogram">
+<h2>Pass rate of each test</h2><img src="pass_rates.png" alt="pass rate of each test cell">
+<h2>Most frequent failure messages</h2>
+{failures}
+<h2>Not graded</h2>
+{not_graded}
+<h2>Awaiting manual grading</h2>
+{manual}
+<h2>Grading time per submission</h2>{timing}
+</body></html>
+"""

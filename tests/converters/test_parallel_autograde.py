@@ -1,0 +1,94 @@
+"""`coursekit autograde`: several notebooks at once, the gradebook as sequential `nbgrader autograde` leaves
+it, manual grades kept, and a stuck or broken submission failing alone with a message."""
+from __future__ import annotations
+
+import shutil
+import time
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from coursekit import grades, notebooks, synthetic
+from coursekit.apps.autograde_app import read_log
+from coursekit.course import ASSIGNMENT, NOTEBOOK, CommandError, Course
+
+CASES = {"gradient_sign_flipped", "loss_is_a_mean", "sgd_never_shuffles"}
+
+
+@pytest.fixture(scope="module")
+def submitted_class(tmp_path_factory) -> Course:
+    """A course with a small class submitted and nothing graded: the reference, three mistakes, the release."""
+    course = Course.copy_of_repository(tmp_path_factory.mktemp("class") / "course")
+    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    cases = [synthetic.Case.reference(), *(case for case in synthetic.corpus_cases() if case.name in CASES)]
+    synthetic.write_class(course, cases)
+    return course
+
+
+def copy_of(course: Course, destination) -> Course:
+    shutil.copytree(course.root, destination)
+    return Course(destination)
+
+
+def test_parallel_grading_leaves_the_gradebook_sequential_nbgrader_leaves(submitted_class, tmp_path):
+    sequential = copy_of(submitted_class, tmp_path / "sequential")
+    parallel = copy_of(submitted_class, tmp_path / "parallel")
+    sequential.nbgrader("autograde", ASSIGNMENT)
+    output = parallel.coursekit("autograde", ASSIGNMENT, "--workers=2")
+
+    contents = grades.gradebook_contents(parallel)
+    assert contents == grades.gradebook_contents(sequential)
+    students = {student for student, _, _ in contents}
+    assert students == {"reference", synthetic.UNTOUCHED_RELEASE, *CASES}
+    assert "5 graded, 0 failed" in output
+    assert "autograde: 100%" in output  # the progress bar reached the end
+    assert "database is locked" not in output
+    for student in students:  # the autograded notebooks hold the executed test cells, as nbgrader writes them
+        executed = notebooks.test_cells(notebooks.read(parallel.notebook("autograded", student)))
+        assert all(cell.execution_count for cell in executed.values()), student
+
+
+def test_a_parallel_regrade_keeps_the_manual_grades_and_comments(submitted_class, tmp_path):
+    course = copy_of(submitted_class, tmp_path / "course")
+    course.coursekit("autograde", ASSIGNMENT)
+    with Gradebook(course.db_url) as gradebook:
+        gradebook.find_grade("q2_gradient", NOTEBOOK, ASSIGNMENT, "reference").manual_score = 1.25
+        comment = gradebook.find_comment("q2_gradient", NOTEBOOK, ASSIGNMENT, "reference")
+        comment.manual_comment = "Right sign; say why the slide's formula climbs the loss."
+        gradebook.db.commit()
+    before = grades.gradebook_contents(course)
+
+    course.coursekit("autograde", ASSIGNMENT, "--force")
+
+    after = grades.gradebook_contents(course)
+    assert after == before
+    assert after[("reference", NOTEBOOK, "q2_gradient")][1] == 1.25
+    assert after[("reference", NOTEBOOK, "q2_gradient (comment)")][1].startswith("Right sign")
+
+
+def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_class, tmp_path, master):
+    course = copy_of(submitted_class, tmp_path / "course")
+    release = notebooks.read(course.notebook("release"))
+    stuck = synthetic.fill(release, {**synthetic.Case.reference().solutions(master),
+                                     "softmax": "def softmax(A):\n    while True:\n        pass"})
+    for student, content in {"stuck": nbformat.writes(stuck), "broken": '{"cells": ['}.items():
+        path = course.notebook("submitted", student)
+        path.parent.mkdir(parents=True)
+        path.write_text(content)
+
+    start = time.perf_counter()
+    with pytest.raises(CommandError) as failure:
+        course.coursekit("autograde", ASSIGNMENT, "--notebook-timeout=15")
+    seconds = time.perf_counter() - start
+
+    output = str(failure.value)
+    assert "5 graded, 2 failed" in output
+    outcomes = {outcome.student: outcome for outcome in read_log(course.root / "reports" / ASSIGNMENT /
+                                                                 "autograde_log.csv")}
+    assert "ran more than 15 s" in outcomes["stuck"].message
+    assert "NotJSONError" in outcomes["broken"].message or "JSON" in outcomes["broken"].message
+    assert all(outcome.graded for student, outcome in outcomes.items() if student not in {"stuck", "broken"})
+    assert not (course.root / "autograded" / "stuck" / ASSIGNMENT).exists()  # as nbgrader: a failure leaves nothing
+    assert grades.autograded_total(grades.notebook_grades(course, "reference"))[0] == 16
+    assert seconds < 120, f"the batch took {seconds:.0f} s: the stuck notebook was not stopped in time"

@@ -1,0 +1,131 @@
+"""The intake: a class's submissions from a folder, a Moodle zip or nbgrader's exchange, into submitted/,
+each bad entry reported by name and skipped while the others go on."""
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from coursekit import synthetic
+from coursekit.course import ASSIGNMENT, NOTEBOOK_FILE, Course
+
+from conftest import REPOSITORY
+
+BAD_CONTENTS = {"empty file": b"", "not valid JSON": b'{"cells": [', "not UTF-8": '{"cells": ["café"]}'.encode("latin-1")}
+
+
+@pytest.fixture(scope="module")
+def released_course(tmp_path_factory) -> Course:
+    course = Course.copy_of_repository(tmp_path_factory.mktemp("released") / "course")
+    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    return course
+
+
+@pytest.fixture
+def course(released_course, tmp_path) -> Course:
+    """A course with its release and gradebook, and nothing submitted yet."""
+    copy = Course(tmp_path / "course")
+    shutil.copytree(released_course.root, copy.root)
+    return copy
+
+
+def submitted_students(course: Course) -> set[str]:
+    return {path.parents[1].name for path in (course.root / "submitted").glob(f"*/{ASSIGNMENT}/{NOTEBOOK_FILE}")}
+
+
+def release_bytes() -> bytes:
+    return REPOSITORY.notebook("release").read_bytes()
+
+
+def reported(report: str, student: str, reason: str) -> bool:
+    return any(student in line and reason in line for line in report.splitlines() if "skipped" in line)
+
+
+def test_a_folder_of_student_folders_keeps_the_good_notebooks_and_names_every_bad_entry(course, tmp_path):
+    drop = tmp_path / "drop"
+    files = {
+        f"alice/{NOTEBOOK_FILE}": release_bytes(),
+        f"bruno/{ASSIGNMENT}/{NOTEBOOK_FILE}": release_bytes(),  # nbgrader's own layout
+        "farid/TP1 final.ipynb": release_bytes(),
+        f"gael/{NOTEBOOK_FILE}": release_bytes(), f"gael/{ASSIGNMENT}/{NOTEBOOK_FILE}": release_bytes(),
+        f"hugo/{NOTEBOOK_FILE}": release_bytes(), "hugo/report.pdf": b"%PDF-1.4",
+        "stray.ipynb": release_bytes(),
+        "alice/.ipynb_checkpoints/tp1_sgd-checkpoint.ipynb": release_bytes(),
+        **{f"{student}/{NOTEBOOK_FILE}": content
+           for student, content in zip(["chloe", "dylan", "emma"], BAD_CONTENTS.values())},
+    }
+    for name, content in files.items():
+        (drop / name).parent.mkdir(parents=True, exist_ok=True)
+        (drop / name).write_bytes(content)
+
+    report = course.coursekit("intake", ASSIGNMENT, "--folder", str(drop))
+
+    assert submitted_students(course) == {"alice", "bruno", "hugo"}
+    assert "3 submissions accepted, 8 entries skipped" in report
+    for student, reason in {"chloe": "empty file", "dylan": "not valid JSON", "emma": "not UTF-8",
+                            "farid": f"wrong file name: expected {NOTEBOOK_FILE}",
+                            "gael": "2 notebooks for one student", "hugo": "not a notebook"}.items():
+        assert reported(report, f"student {student}: ", reason), (student, report)
+    assert reported(report, "stray.ipynb", "not in a student's folder"), report
+    assert "checkpoint" not in report
+
+
+def moodle_download(path, release) -> dict[str, str]:
+    """A Moodle zip with three good submissions and one of each bad entry; the participant id of each student."""
+    good = {student: release for student in ["ines_martin", "jules_petit", "karim_haddad"]}
+    ids = synthetic.write_moodle_zip(path, good, {
+        f"{synthetic.moodle_folder('lea_roux', 2001)}/{NOTEBOOK_FILE}": b"",
+        f"{synthetic.moodle_folder('marc_blanc', 2002)}/{NOTEBOOK_FILE}": b"<html>not a notebook</html>",
+        f"{synthetic.moodle_folder('nora_lopez', 2003)}/tp1_sgd (1).ipynb": nbformat.writes(release).encode(),
+        f"{synthetic.moodle_folder('oscar_dupont', 2004)}/answers.docx": b"PK\x03\x04",
+        f"{synthetic.moodle_folder('ines_martin', 1001)}/notes.txt": b"my notes",
+        "index.html": b"<html></html>",
+    })
+    return ids
+
+
+def test_a_moodle_zip_goes_in_through_nbgrader_zip_collect_and_the_course_collector(course, tmp_path, release):
+    ids = moodle_download(tmp_path / "moodle.zip", release)
+    report = course.coursekit("intake", ASSIGNMENT, "--moodle-zip", str(tmp_path / "moodle.zip"))
+
+    assert submitted_students(course) == set(ids.values())  # students are Moodle participant ids
+    assert "3 submissions accepted, 6 entries skipped" in report
+    for participant, reason in {"2001": "empty file", "2002": "not valid JSON", "2003": "wrong file name",
+                                "2004": "not a notebook", "1001": "not a notebook"}.items():
+        assert reported(report, f"student {participant}: ", reason), (participant, report)
+    assert reported(report, "index.html", "not named as Moodle names a submitted file"), report
+
+
+def test_plain_nbgrader_zip_collect_reads_a_moodle_zip_with_the_course_configuration(course, tmp_path, release):
+    archive = course.root / "downloaded" / ASSIGNMENT / "archive"
+    archive.mkdir(parents=True)
+    ids = moodle_download(archive / "moodle.zip", release)
+    log = course.nbgrader("zip_collect", ASSIGNMENT, "--force")
+    assert submitted_students(course) == set(ids.values())
+    assert any("Skipped" in line and "_2001_" in line and "empty file" in line for line in log.splitlines()), log
+
+
+def test_the_exchange_is_collected_with_the_submission_times_and_bad_entries_skipped(course, tmp_path, release):
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    with open(course.root / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.Exchange.root = {str(exchange)!r}\n")
+    course.nbgrader("release_assignment", ASSIGNMENT)
+    # nbgrader submit names the submission after the OS user: one real submission per student, renamed to them.
+    inbound = exchange / "ml-image-processing" / "inbound"
+    for student, content in {"paula": release_bytes(), "quentin": b""}.items():
+        work = tmp_path / student / ASSIGNMENT
+        work.mkdir(parents=True)
+        (work / NOTEBOOK_FILE).write_bytes(content)
+        before = set(inbound.iterdir()) if inbound.exists() else set()
+        Course(tmp_path / student).nbgrader("submit", ASSIGNMENT, f"--Exchange.root={exchange}",
+                                            "--course=ml-image-processing")
+        (submission,) = set(inbound.iterdir()) - before
+        submission.rename(inbound / submission.name.replace(submission.name.split("+")[0], student, 1))
+
+    report = course.coursekit("intake", ASSIGNMENT, "--exchange")
+
+    assert submitted_students(course) == {"paula"}
+    assert reported(report, "student quentin: ", "empty file"), report
+    assert (course.notebook("submitted", "paula").parent / "timestamp.txt").is_file()
