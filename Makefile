@@ -17,15 +17,16 @@ $(VENV)/installed: requirements.txt pyproject.toml
 	touch $@
 
 ## demo: generate the student version, autograde a synthetic class, write feedback and grades (build/demo/)
-demo: $(VENV)/installed
+demo: $(VENV)/installed system
 	$(BIN)/coursekit demo
 
 ## test: the test suite, with nbgrader, Jupyter kernels and a headless Chromium for real
 test: $(VENV)/installed system
 	$(BIN)/python -m pytest
 
-# Debian packages the tests use: Chromium renders the feedback pages as students see them.
-SYSTEM_PACKAGES := chromium
+# Debian packages: bubblewrap confines the students' kernels (coursekit/sandbox.py); Chromium renders the
+# feedback pages as students see them, for the tests.
+SYSTEM_PACKAGES := chromium bubblewrap
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 system:
 	@missing=$$(for package in $(SYSTEM_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \

@@ -17,16 +17,20 @@ import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
-from nbgrader.converters import Autograde
+from nbgrader.converters import Autograde, NbGraderException
 from nbgrader.converters.base import BaseConverter
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from tqdm import tqdm
 from traitlets import Integer, default
 from traitlets.utils.importstring import import_item
+
+from .. import backup, sandbox
+from ..preprocessors import SafeExecute
 
 
 class NotebookTimeout(RuntimeError):
@@ -66,8 +70,20 @@ class ParallelAutograde(Autograde):
         return os.cpu_count() or 1
 
     def convert_notebooks(self) -> None:
+        """Grade the class; the gradebook is backed up first, and put back if the batch itself fails."""
         self.outcomes: list[SubmissionOutcome] = []
-        submissions = self._submissions()
+        if issubclass(self._execute_class(), SafeExecute):
+            try:
+                sandbox.refuse_unless_sandboxed(self.config.SandboxedKernelManager.get("allow_unsandboxed", False))
+            except sandbox.SandboxUnavailable as refusal:
+                self.log.error("%s", refusal)
+                raise NbGraderException(str(refusal)) from refusal
+        database = Path(self.coursedir.db_url.removeprefix("sqlite:///"))
+        with backup.restored_on_failure(database) as copy:
+            self.log.info("Gradebook backed up to %s", copy)
+            self._grade(self._submissions())
+
+    def _grade(self, submissions: list[_Submission]) -> None:
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="execute")
         progress = tqdm(total=len(submissions), unit="submission", desc="autograde", dynamic_ncols=True)
         # Kernels inherit the environment nbgrader gives them while autograding.
@@ -138,7 +154,7 @@ class ParallelAutograde(Autograde):
     def _execute(self, notebook, folder: str):
         executor = self._execute_class()(config=self.config, log=self.log)
         resources = ResourcesDict(metadata={"path": folder})
-        deadline = threading.Timer(self.notebook_timeout, _kill_kernel, args=(executor,))
+        deadline = threading.Timer(self.notebook_timeout, _abandon, args=(executor,))
         deadline.start()
         try:
             return executor.preprocess(notebook, resources)
@@ -186,8 +202,12 @@ def _executes(preprocessor) -> bool:
     return isinstance(step, type) and issubclass(step, Execute)
 
 
-def _kill_kernel(executor: Execute) -> None:
-    """Kill the kernel's process group (the kernel and whatever it started); nbclient then sees it dead."""
+def _abandon(executor: Execute) -> None:
+    """Stop a notebook for good: SafeExecute knows how; for nbgrader's Execute, kill the kernel's process group
+    (the kernel and whatever it started), which nbclient then sees dead."""
+    if hasattr(executor, "abandon"):
+        executor.abandon()
+        return
     provisioner = getattr(getattr(executor, "km", None), "provisioner", None)
     process_group = getattr(provisioner, "pgid", None)
     if process_group:
