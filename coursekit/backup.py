@@ -1,0 +1,49 @@
+"""Copies of the gradebook taken before each grading batch, and the way back if the batch fails.
+
+SQLite's online backup API copies a consistent gradebook even while another program reads it. The
+copies go to backups/gradebook-<time>.db in the course folder (never committed); the newest
+`KEEP` stay.
+"""
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+KEEP = 20
+
+
+def back_up(database: Path) -> Path | None:
+    """Copy the gradebook to backups/; return the copy's path (None if there is no gradebook yet)."""
+    if not database.is_file():
+        return None
+    folder = database.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    copy = folder / f"gradebook-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}.db"
+    _copy(database, copy)
+    for old in sorted(folder.glob("gradebook-*.db"))[:-KEEP]:
+        old.unlink()
+    return copy
+
+
+def restore(copy: Path, database: Path) -> None:
+    _copy(copy, database)
+
+
+@contextlib.contextmanager
+def restored_on_failure(database: Path) -> Iterator[Path | None]:
+    """Back the gradebook up; if the block raises (a crash, Ctrl-C), put the copy back, then re-raise."""
+    copy = back_up(database)
+    try:
+        yield copy
+    except BaseException:
+        if copy is not None:
+            restore(copy, database)
+        raise
+
+
+def _copy(source: Path, destination: Path) -> None:
+    with contextlib.closing(sqlite3.connect(source)) as origin, contextlib.closing(sqlite3.connect(destination)) as target:
+        origin.backup(target)
