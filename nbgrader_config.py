@@ -8,8 +8,34 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "ml-image-processing"
 
-# A student's whole notebook runs in about 3 s; a cell still running after a minute is stuck.
-c.Execute.timeout = 60
+# A student's whole notebook runs in about 3 s; a cell still running after 30 s is stuck.
+c.Execute.timeout = 30
+
+# Before a submission runs, its test and read-only cells are the release's, in the release's places, whatever
+# the student did to them (deleted, moved, duplicated, metadata changed); nbgrader then restores the hidden tests;
+# and hidden checks fail a test cell once the student's code has replaced numpy, builtins or the test helpers.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "coursekit.preprocessors.RestoreTestCells",
+    "nbgrader.preprocessors.OverwriteCells",
+    "coursekit.preprocessors.GuardTestCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Students' code runs in a sandboxed kernel (coursekit/sandbox.py: no network, no course files, limits),
+# its outputs capped, and a cell that kills or hangs its kernel costs that cell only (SafeExecute).
+# Where bubblewrap cannot run, grading refuses to start unless COURSEKIT_UNSANDBOXED=1 is set.
+c.Autograde.autograde_preprocessors = [
+    "coursekit.preprocessors.SafeExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # What students find in place of the solutions.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

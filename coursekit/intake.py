@@ -14,6 +14,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbgrader.apps import ZipCollectApp
 
 from .course import ASSIGNMENT, NOTEBOOK_FILE, Course
@@ -70,18 +71,23 @@ def sort_out(files_by_student: dict[str, list[Path]]) -> Intake:
 
 
 def notebook_problem(path: Path) -> str | None:
-    """Why the file cannot be a notebook to grade, or None if it can."""
+    """Why the file cannot be a notebook to grade, or None if it can (nbformat 3 and 4 both can)."""
     data = path.read_bytes()
     if not data.strip():
         return "empty file"
     try:
-        content = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        content = json.loads(text)
     except UnicodeDecodeError:
         return "not UTF-8 text, so not a notebook"
     except json.JSONDecodeError as error:
         return f"not valid JSON (line {error.lineno}): the file is damaged, ask the student for it again"
-    if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
-        return "JSON but not a Jupyter notebook (no list of cells)"
+    if not isinstance(content, dict) or not isinstance(content.get("nbformat"), int) or content["nbformat"] < 3:
+        return "JSON but not a Jupyter notebook (no nbformat version 3 or 4)"
+    try:
+        nbformat.reads(text, as_version=4)
+    except Exception as error:  # noqa: BLE001 (nbformat raises several types for malformed notebooks)
+        return f"not a notebook nbformat can read ({type(error).__name__}: {error})"
     return None
 
 

@@ -4,8 +4,8 @@ nbgrader's feedback shows the autograded notebook as it ran, so the hidden tests
 test cells and in the tracebacks of the tests that failed (nbgrader issues #917, #1363), which
 spoils them for next year's students. Run in `nbgrader generate_feedback` (nbgrader_config.py),
 this preprocessor replaces each hidden region of a test cell by a one-line note and drops, from
-every traceback, the frames of code that lives in test cells; the student still sees the error,
-its message, and the frames of their own code.
+every traceback, the frames of code that lives in test cells (or in the guard's cell); the student still sees the error,
+its message, and the frames of their own code. The guard against tampering (GuardTestCells) goes too.
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from traitlets import Unicode
 
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .guard_test_cells import without_guard
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_FRAME = re.compile(r"Cell In\[(\d+)\]")
@@ -28,15 +30,16 @@ class HideHiddenTests(NbGraderPreprocessor):
     end = Unicode("END HIDDEN TESTS").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        guard_runs = without_guard(nb)
         tests = [cell for cell in nb.cells
                  if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)]
-        test_runs = {str(cell.execution_count) for cell in tests if cell.get("execution_count") is not None}
+        test_runs = guard_runs | {str(cell.execution_count) for cell in tests if cell.get("execution_count") is not None}
         for cell in tests:
             cell.source = self.without_hidden_regions(cell.source)
-            for output in cell.outputs:
+        for cell in nb.cells:  # a student's cell can fail through the guard's or a test cell's code too
+            for output in cell.get("outputs", []):
                 if output.output_type == "error":
-                    output.traceback = [frame for frame in output.traceback
-                                        if not _runs_in(frame, test_runs)]
+                    output.traceback = [frame for frame in output.traceback if not _runs_in(frame, test_runs)]
         return nb, resources
 
     def without_hidden_regions(self, source: str) -> str:

@@ -35,6 +35,7 @@ def test_no_feedback_page_shows_a_line_of_the_hidden_tests(demo_course, master, 
         leaked = secret & {line.strip() for line in text.split("\n")}
         assert not leaked, f"{student}'s feedback shows {sorted(leaked)[:3]}"
         assert "HIDDEN TESTS" not in text and "HiddenReference" not in text
+        assert "GUARD" not in text and "_make_guard" not in text and "before_test(" not in text  # the guard too
 
 
 def test_feedback_keeps_the_message_the_students_code_and_where_hidden_tests_ran(demo_course):
