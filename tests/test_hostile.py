@@ -101,6 +101,8 @@ def test_each_case_gets_the_grade_its_code_deserves_and_says_what_happened(batch
     with Gradebook(batch.course.db_url) as gradebook:
         assert (gradebook.find_submission(ASSIGNMENT, case.name).total_seconds_late > 0) == expected.late
     everything = notebooks.read(batch.course.notebook("autograded", case.name))
+    notes = [cell.source for cell in everything.cells if cell.source.startswith("**Note from the grader.**")]
+    assert (expected.note is None) == (not notes) and all(expected.note in note for note in notes), notes
     text = "\n".join(str(output) for cell in everything.cells for output in cell.get("outputs", []))
     assert "LEAKED" not in text and "CONNECTED" not in text
 

@@ -9,6 +9,7 @@ the submission and puts the release's back, each after the cell that precedes it
 (matched by grade id, or by identical source for plain cells); a cell with a grade id the release
 does not know, or a second cell with one id, becomes an ordinary cell of the student's. The
 student's solutions and own cells keep their order; OverwriteCells then restores the hidden tests.
+When it changed anything, a note at the top of the notebook (and so of the feedback) says what.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+from nbformat.v4 import new_markdown_cell
 from traitlets import Unicode
 
 from nbgrader import utils
@@ -32,18 +34,24 @@ class RestoreTestCells(NbGraderPreprocessor):
         release = nbformat.read(Path(self.release_notebook.format(**submission)), as_version=4)
         protected = {_grade_id(cell) for cell in release.cells if _is_protected(cell)}
         known = {_grade_id(cell) for cell in release.cells if _grade_id(cell)}
-        kept, seen = [], set()
+        kept, seen, stripped = [], set(), []
         for cell in nb.cells:
             grade_id = _grade_id(cell)
             if grade_id in protected:
                 continue
             if grade_id and (grade_id not in known or grade_id in seen):
-                self.log.warning("Cell with grade id %r is not the release's: graded as an ordinary cell", grade_id)
+                stripped.append(grade_id)
             if "nbgrader" in cell.metadata and (not grade_id or grade_id not in known or grade_id in seen):
                 del cell.metadata["nbgrader"]  # DeduplicateIds leaves an empty one, which nbgrader then refuses
             seen.add(grade_id)
             kept.append(cell)
+        handed_in = [_grade_id(cell) for cell in nb.cells if _grade_id(cell) in protected]
+        expected = [_grade_id(cell) for cell in release.cells if _is_protected(cell)]
         nb.cells = _with_protected_cells(kept, release.cells)
+        if handed_in != expected or stripped:
+            note = _note(expected, handed_in, stripped)
+            self.log.warning("%s: %s", submission["student"], note)
+            nb.cells.insert(0, new_markdown_cell(f"**Note from the grader.** {note}"))
         return nb, resources
 
 
@@ -59,6 +67,32 @@ def _with_protected_cells(kept: list[NotebookNode], release: list[NotebookNode])
         if match is not None:
             cursor = match + 1
     return cells
+
+
+def _note(expected: list[str], handed_in: list[str], stripped: list[str]) -> str:
+    """What the student did to the test cells, and what the grader did about it, in a sentence or two."""
+    changed = sorted({grade_id for grade_id in expected if handed_in.count(grade_id) != 1}
+                     | _out_of_order(list(dict.fromkeys(handed_in)), expected))
+    parts = []
+    if changed:
+        parts.append(f"test or read-only cells were missing, repeated or out of place ({', '.join(changed)}): "
+                     "the original ones were put back in their places before grading.")
+    if stripped:
+        parts.append(f"cells with the grade ids {', '.join(sorted(set(stripped)))}, which the assignment does not "
+                     "have (or has once only), were graded as ordinary cells.")
+    return " ".join(part[0].upper() + part[1:] for part in parts)
+
+
+def _out_of_order(handed_in: list[str], expected: list[str]) -> set[str]:
+    """The cells not in the longest run of handed-in cells that keeps the release's order: those that moved."""
+    rank = [expected.index(grade_id) for grade_id in handed_in]
+    longest = [[index] for index in range(len(rank))]  # the longest increasing run ending at each cell
+    for end in range(len(rank)):
+        for start in range(end):
+            if rank[start] < rank[end] and len(longest[start]) + 1 > len(longest[end]):
+                longest[end] = longest[start] + [end]
+    kept = set(max(longest, key=len, default=[]))
+    return {grade_id for index, grade_id in enumerate(handed_in) if index not in kept}
 
 
 def _grade_id(cell: NotebookNode) -> str | None:

@@ -28,6 +28,7 @@ class Expected:
     loses_points_in: frozenset[str] = frozenset()  # test cells that must score below their maximum
     cell_output: tuple[str, str] | None = None  # (cell id, words its output shows)
     late: bool = False  # the gradebook must record the submission as late
+    note: str | None = None  # words of the grader's note at the top of the autograded notebook
     # Where the OS decides (which fork fails first), the cells that may lose points, instead of an exact set.
     may_lose_points_in: frozenset[str] | None = None
 
@@ -183,16 +184,20 @@ def raise_test_points(cells):
     cells[cell_index(cells, "test_softmax")].metadata["nbgrader"]["points"] = 100
 
 
+PUT_BACK = "the original ones were put back"
 CASES += [
-    HostileCase("deletes_a_failing_test_cell", restructured(delete_test), Expected(loses_points_in=ACCURACY)),
-    HostileCase("deletes_test_cells_of_correct_code", restructured(delete_tests_of_correct_code)),
+    HostileCase("deletes_a_failing_test_cell", restructured(delete_test),
+                Expected(loses_points_in=ACCURACY, note=f"(test_accuracy): {PUT_BACK}")),
+    HostileCase("deletes_test_cells_of_correct_code", restructured(delete_tests_of_correct_code),
+                Expected(note=f"(test_helpers, test_softmax): {PUT_BACK}")),
     HostileCase("duplicates_a_test_cell", restructured(duplicate_test)),
-    HostileCase("moves_a_test_cell_above_its_function", restructured(move_tests_above_their_functions)),
+    HostileCase("moves_a_test_cell_above_its_function", restructured(move_tests_above_their_functions),
+                Expected(note=PUT_BACK)),
     HostileCase("edits_a_failing_test_cell", restructured(edit_test), Expected(loses_points_in=ACCURACY)),
     HostileCase("strips_a_failing_test_cells_metadata", restructured(strip_test_metadata),
-                Expected(loses_points_in=ACCURACY)),
+                Expected(loses_points_in=ACCURACY, note=PUT_BACK)),
     HostileCase("renames_a_failing_test_cells_grade_id", restructured(rename_test_grade_id),
-                Expected(loses_points_in=ACCURACY)),
+                Expected(loses_points_in=ACCURACY, note="free_points")),
     HostileCase("raises_a_test_cells_points", restructured(raise_test_points)),
 ]
 
@@ -301,7 +306,7 @@ CASES += [
                 file_name="answers.txt"),
     HostileCase("nbformat_3", nbformat_3),
     HostileCase("another_assignments_notebook", another_assignment,
-                Expected(loses_points_in=ALL_TESTS, cell_output=("test_softmax", "NameError"))),
+                Expected(loses_points_in=ALL_TESTS, cell_output=("test_softmax", "NameError"), note=PUT_BACK)),
     HostileCase("no_kernelspec", changed(no_kernelspec)),
     HostileCase("another_kernel", changed(another_kernel)),
     HostileCase("huge_output_saved_in_the_file", changed(huge_saved_output)),
