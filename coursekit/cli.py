@@ -1,6 +1,7 @@
 """The `coursekit` command, run from the course folder: `demo` runs the main job; `release` regenerates
-release/; `autograde tp1` grades the submitted notebooks in parallel; `fairness` prints the tests' report;
-`selfcheck` runs a student's notebook and lists the test cells that pass."""
+release/; `intake tp1` takes a class's submissions in; `autograde tp1` grades them in parallel, in the
+sandbox; `report tp1` writes the class report; `fairness` prints the tests' report; `selfcheck` runs a
+student's notebook and lists the test cells that pass."""
 from __future__ import annotations
 
 import argparse
