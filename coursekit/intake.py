@@ -19,7 +19,6 @@ from nbgrader.apps import ZipCollectApp
 
 from .course import ASSIGNMENT, NOTEBOOK_FILE, Course
 
-
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when a submission was handed in
 
 
@@ -47,9 +46,11 @@ class Intake:
         return "\n".join(lines)
 
 
-def sort_out(files_by_student: dict[str, list[Path]]) -> Intake:
-    """Accept each student's notebook; reject every other file, and the students whose notebook is ambiguous."""
-    intake = Intake()
+def sort_out(files_by_student: dict[str, list[Path]], rejected_already: list[Rejection] = (),
+             source: Path | None = None) -> Intake:
+    """Accept each student's notebook; reject every other file, and the students whose notebook is ambiguous.
+    `rejected_already` (files that belong to no student) come first in the report, paths relative to `source`."""
+    intake = Intake(rejected=list(rejected_already), source=source)
     for student, files in sorted(files_by_student.items()):
         notebooks = [path for path in files if path.name == NOTEBOOK_FILE]
         for path in files:
@@ -108,24 +109,16 @@ def files_by_student(folder: Path) -> tuple[dict[str, list[Path]], list[Rejectio
     return grouped, loose
 
 
-def sort_out_folder(folder: Path) -> Intake:
-    grouped, loose = files_by_student(folder)
-    intake = sort_out(grouped)
-    intake.rejected = loose + intake.rejected
-    intake.source = folder
-    return intake
-
-
 def take_folder(course: Course, folder: Path) -> Intake:
     """The submissions of a folder of student folders, into submitted/."""
-    intake = sort_out_folder(folder)
+    intake = sort_out(*files_by_student(folder), source=folder)
     deliver(course, intake)
     return intake
 
 
-def deliver(course: Course, intake: Intake) -> list[str]:
+def deliver(course: Course, intake: Intake) -> None:
     """Copy the accepted notebooks into submitted/<student>/<assignment>/, with their timestamp.txt if they
-    have one; return the students."""
+    have one."""
     for student, notebook in intake.accepted.items():
         destination = course.notebook("submitted", student)
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -133,7 +126,6 @@ def deliver(course: Course, intake: Intake) -> list[str]:
         timestamp = notebook.parent / TIMESTAMP_FILE
         if timestamp.is_file():
             shutil.copyfile(timestamp, destination.parent / TIMESTAMP_FILE)
-    return sorted(intake.accepted)
 
 
 def take_moodle_zip(course: Course, download: Path) -> Intake:
@@ -149,10 +141,10 @@ def take_moodle_zip(course: Course, download: Path) -> Intake:
     return app.collector_plugin_inst.intake or Intake()
 
 
-def take_exchange(course: Course, *nbgrader_options: str) -> Intake:
+def take_exchange(course: Course) -> Intake:
     """nbgrader's collect from the exchange into downloaded/<assignment>/exchange/, then sorted out and delivered
     like a folder; the submission times nbgrader records (timestamp.txt) come along."""
     staging = course.root / "downloaded" / ASSIGNMENT / "exchange"
     shutil.rmtree(staging, ignore_errors=True)
-    course.nbgrader("collect", ASSIGNMENT, f"--CourseDirectory.submitted_directory={staging}", *nbgrader_options)
+    course.nbgrader("collect", ASSIGNMENT, f"--CourseDirectory.submitted_directory={staging}")
     return take_folder(course, staging) if staging.is_dir() else Intake()

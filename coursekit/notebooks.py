@@ -41,6 +41,12 @@ def test_points(notebook: NotebookNode) -> dict[str, float]:
     return {cell_id: cell.metadata.nbgrader.points for cell_id, cell in test_cells(notebook).items()}
 
 
+def error_message(output: NotebookNode) -> str:
+    """An error output as a reader sees its last line: `ErrorName: message` (the name alone if it has none)."""
+    value = (output.get("evalue") or "").strip()
+    return f"{output.get('ename')}: {value}" if value else str(output.get("ename"))
+
+
 def without_solution_markers(source: str) -> str:
     """A solution cell's source as a student would write it: the master's code without the ### markers."""
     return "\n".join(line for line in source.split("\n") if not _SOLUTION_MARKER.match(line))

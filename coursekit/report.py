@@ -64,8 +64,7 @@ class ClassGrades:
 def _failure_message(output) -> str | None:
     if output.get("output_type") != "error":
         return None
-    first_line = (output.get("evalue") or "").strip().splitlines()[:1]
-    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", f"{output.get('ename')}: {first_line[0] if first_line else ''}")
+    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", notebooks.error_message(output).split("\n")[0])
 
 
 def write_report(course: Course) -> Path:

@@ -51,7 +51,7 @@ def run_tests(path: Path, timeout: int = 60) -> list[CellOutcome]:
 def _failure(cell) -> str | None:
     for output in cell.outputs:
         if output.output_type == "error":
-            return (f"{output.ename}: {output.evalue}" if output.evalue else output.ename).split("\n")[0]
+            return notebooks.error_message(output).split("\n")[0]
         if output.output_type == "stream" and output.name == "stderr":
             return "wrote to stderr, which the grader counts as a failure: " + output.text.split("\n")[0]
     return None

@@ -52,7 +52,4 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
             else:
                 unknown.append(Rejection(path, None, "not named as Moodle names a submitted file "
                                                      "(<Full Name>_<id>_assignsubmission_file_)"))
-        intake = sort_out(grouped)
-        intake.rejected = unknown + intake.rejected
-        intake.source = extracted
-        return intake
+        return sort_out(grouped, unknown, source=extracted)

@@ -14,9 +14,9 @@ import re
 from nbformat import NotebookNode
 from traitlets import Unicode
 
-from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .. import notebooks
 from .guard_test_cells import without_guard
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -31,8 +31,7 @@ class HideHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         guard_runs = without_guard(nb)
-        tests = [cell for cell in nb.cells
-                 if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)]
+        tests = list(notebooks.test_cells(nb).values())
         test_runs = guard_runs | {str(cell.execution_count) for cell in tests if cell.get("execution_count") is not None}
         for cell in tests:
             cell.source = self.without_hidden_regions(cell.source)

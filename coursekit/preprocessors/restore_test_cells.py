@@ -24,6 +24,8 @@ from traitlets import Unicode
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .. import notebooks
+
 
 class RestoreTestCells(NbGraderPreprocessor):
     release_notebook = Unicode("release/{assignment}/{notebook}.ipynb",
@@ -32,11 +34,11 @@ class RestoreTestCells(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         submission = resources["nbgrader"]
         release = nbformat.read(Path(self.release_notebook.format(**submission)), as_version=4)
-        protected = {_grade_id(cell) for cell in release.cells if _is_protected(cell)}
-        known = {_grade_id(cell) for cell in release.cells if _grade_id(cell)}
+        protected = {notebooks.grade_id(cell) for cell in release.cells if _is_protected(cell)}
+        known = {notebooks.grade_id(cell) for cell in release.cells if notebooks.grade_id(cell)}
         kept, seen, stripped = [], set(), []
         for cell in nb.cells:
-            grade_id = _grade_id(cell)
+            grade_id = notebooks.grade_id(cell)
             if grade_id in protected:
                 continue
             if grade_id and (grade_id not in known or grade_id in seen):
@@ -45,8 +47,8 @@ class RestoreTestCells(NbGraderPreprocessor):
                 del cell.metadata["nbgrader"]  # DeduplicateIds leaves an empty one, which nbgrader then refuses
             seen.add(grade_id)
             kept.append(cell)
-        handed_in = [_grade_id(cell) for cell in nb.cells if _grade_id(cell) in protected]
-        expected = [_grade_id(cell) for cell in release.cells if _is_protected(cell)]
+        handed_in = [notebooks.grade_id(cell) for cell in nb.cells if notebooks.grade_id(cell) in protected]
+        expected = [notebooks.grade_id(cell) for cell in release.cells if _is_protected(cell)]
         nb.cells = _with_protected_cells(kept, release.cells)
         if handed_in != expected or stripped:
             note = _note(expected, handed_in, stripped)
@@ -95,16 +97,12 @@ def _out_of_order(handed_in: list[str], expected: list[str]) -> set[str]:
     return {grade_id for index, grade_id in enumerate(handed_in) if index not in kept}
 
 
-def _grade_id(cell: NotebookNode) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
 def _is_protected(cell: NotebookNode) -> bool:
     """A test cell or a read-only cell: the release's version is the only one graded."""
-    return bool(_grade_id(cell)) and not utils.is_solution(cell) and (utils.is_grade(cell) or utils.is_locked(cell))
+    return bool(notebooks.grade_id(cell)) and not utils.is_solution(cell) and (utils.is_grade(cell) or utils.is_locked(cell))
 
 
 def _same_cell(cell: NotebookNode, release_cell: NotebookNode) -> bool:
-    if _grade_id(release_cell):
-        return _grade_id(cell) == _grade_id(release_cell)
+    if notebooks.grade_id(release_cell):
+        return notebooks.grade_id(cell) == notebooks.grade_id(release_cell)
     return cell.cell_type == release_cell.cell_type and cell.source == release_cell.source

@@ -18,13 +18,14 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .. import notebooks
+
 MESSAGE_LENGTH = 400  # a hint, not a traceback
 
 
 class SummarizeResults(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        tests = [cell for cell in nb.cells
-                 if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)]
+        tests = list(notebooks.test_cells(nb).values())
         answers = [cell for cell in nb.cells if cell.cell_type == "markdown" and utils.is_grade(cell)]
         summary = _summary(tests, answers, _awaiting_manual_grade(resources["nbgrader"]))
         nb.cells.insert(0, new_markdown_cell(summary, metadata={"feedback_summary": True}))
@@ -75,6 +76,5 @@ def _message(cell: NotebookNode) -> str:
     errors = [output for output in cell.get("outputs", []) if output.get("output_type") == "error"]
     if not errors:
         return "partial credit: see the cell's output"
-    error = errors[-1]
-    message = f"{error.get('ename')}: {error.get('evalue', '')}".strip().rstrip(":")
+    message = notebooks.error_message(errors[-1])
     return message if len(message) <= MESSAGE_LENGTH else message[:MESSAGE_LENGTH] + "…"
