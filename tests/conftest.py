@@ -11,6 +11,8 @@ from coursekit import notebooks
 from coursekit.course import REPO_ROOT, Course
 from coursekit.demo import run_demo
 
+from hostile import batch as hostile
+
 REPOSITORY = Course(REPO_ROOT)
 
 
@@ -28,6 +30,12 @@ def release():
 def demo_course(tmp_path_factory) -> Course:
     """The main job, run once: the synthetic class generated, autograded, given feedback and exported."""
     return run_demo(tmp_path_factory.mktemp("demo") / "course")
+
+
+@pytest.fixture(scope="session")
+def hostile_batch(tmp_path_factory, master) -> hostile.Batch:
+    """The hostile and broken submissions of tests/hostile/, graded in one batch with two honest students."""
+    return hostile.grade(Course.copy_of_repository(tmp_path_factory.mktemp("hostile") / "course"), master)
 
 
 # Debian's Chromium (installed by `make test`); the flags keep it from calling home on a closed network.

@@ -256,6 +256,10 @@ def accuracy(t_true, t_pred):
     return AlwaysRight(np.sum(t_true == t_pred))""", Expected(loses_points_in=ACCURACY))
 
 
+# Cheats on the interpreter itself (IPython's and Python's hooks): the test cells still run as written.
+# (interpreter cases: added below this line)
+
+
 # Broken files, as they arrive: rejected by the intake with the reason, or graded as their content deserves.
 def raw(content: bytes) -> Callable[[NotebookNode, NotebookNode], bytes]:
     return lambda reference, release: content
@@ -312,3 +316,7 @@ CASES += [
     HostileCase("huge_output_saved_in_the_file", changed(huge_saved_output)),
     HostileCase("late_submission", changed(lambda nb: None), Expected(late=True), handed_in_at="2026-11-20 09:30:00"),
 ]
+
+
+# Attacks on the pages built from a submission (feedback, formgrader, class report): no student script runs.
+# (markup cases: added below this line)
