@@ -1,148 +1,85 @@
-"""Test cells that run on the real numpy and test helpers, whatever the student's code replaced.
+"""Test cells that run as written, on the real numpy and IPython, whatever the student's code did.
 
-A student's code runs in the same Python as the tests: it can replace `np.isclose` or `np.allclose`
-by a function that always agrees, rebind `np`, redefine the notebook's test helpers (`caught_warnings`
-swallowing every error), replace a builtin, or install a trace function. Run in `nbgrader autograde`
-after OverwriteCells (nbgrader_config.py), this preprocessor adds a first cell, before any student
-code, that records numpy's, the builtins' and math's functions; and, around each test and read-only
-cell, hidden steps: before it, put back whatever was replaced (numpy's functions, `np`, the functions
-and classes the read-only and test cells define, the trace function), saying so, and make the
-student's functions return plain numbers and arrays (a float or array subclass overriding `__eq__`
-loses its overrides); after it, fail the cell if anything was replaced while it ran. So a test
-judges the student's code on its merits, and a cheat earns nothing. The guard is left out of the
-feedback.
+A student's code runs in the same Python as the tests. Without a guard it could replace `np.isclose`,
+redefine the test helpers, register an IPython input or AST transformer that turns every test cell into
+`pass`, catch the tests' exceptions with a custom handler, start a thread or a timer that patches numpy
+while a test runs, or print the hidden tests from the interpreter's history.
 
-This stops the cheats a student can write without studying the grader; code that reads the notebook's
-history to find the guard could still defeat it (see the README's security section).
+Run in `nbgrader autograde` after OverwriteCells (nbgrader_config.py), this preprocessor adds a first
+cell, run before any student code, that sets up the guard of kernel_guard.py under a random name, and
+marks the notebook so that SafeExecute sends each test and read-only cell as one call to it: the guard
+runs the cell's source with Python's own compile and exec, on the machinery it recorded, forgets it
+afterwards, and prints a proof of a complete run carrying a nonce that SafeExecute drew for that
+execution alone. SafeExecute gives a test cell no points without its proof (`take_proof`), so code that
+changes how cells run can only make its own tests fail. The guard is left out of the feedback.
+
+Code written against this grader in particular (reading the nonce from the call it intercepts, or the
+guard's frames) could still forge a proof; see the README's security section for what remains.
 """
 from __future__ import annotations
 
-import ast
+import hashlib
+import re
 import secrets
+from pathlib import Path
 
 from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell
+from nbformat.v4 import new_code_cell, new_output
 
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-BEGIN, END = "### BEGIN GUARD", "### END GUARD"
-SIGNATURE = "def _make_guard():"  # how the added first cell starts (autograde clears cell metadata)
-
-_SETUP = SIGNATURE + '''
-
-    import builtins, functools, math, sys, numpy, numpy.linalg, numpy.random
-    modules = [numpy, numpy.linalg, numpy.random, builtins, math]
-    # IPython and ipykernel put get_ipython, exit, quit and input back in builtins around every cell, anew.
-    recorded = [(module, name, value) for module in modules for name, value in list(vars(module).items())
-                if not name.startswith("_") and not (module is builtins and name in ("get_ipython", "exit", "quit", "input"))]
-    trusted, wrapped = {{}}, set()
-    identity, gettrace, getprofile, settrace, setprofile = (lambda a, b: a is b), sys.gettrace, sys.getprofile, sys.settrace, sys.setprofile
-    plain_types, ndarray, asarray, setattr_, print_ = (float, int, complex, bool), numpy.ndarray, numpy.asarray, setattr, print
-
-    def plain(value):
-        # A value of a class of the student's own, made from a number or an array, loses its overrides.
-        kind = type(value)
-        if kind.__module__ in ("builtins", "numpy"):
-            return tuple(map(plain, value)) if kind is tuple else value
-        if isinstance(value, ndarray):
-            return asarray(value)
-        base = next((base for base in plain_types if isinstance(value, base)), None)
-        return base(value) if base is not None else value
-
-    def with_plain_results(function):
-        @functools.wraps(function)
-        def call(*args, **kwargs):
-            return plain(function(*args, **kwargs))
-        wrapped.add(call)
-        return call
-
-    def tampering(namespace):
-        replaced = [(f"{{module.__name__}}.{{name}}", lambda m=module, n=name, v=value: setattr_(m, n, v))
-                    for module, name, value in recorded if not identity(vars(module).get(name, value), value)]
-        replaced += [(name, lambda n=name, v=value: namespace.__setitem__(n, v))
-                     for name, value in trusted.items() if not identity(namespace.get(name), value)]
-        if "np" in namespace and not identity(namespace["np"], numpy):
-            replaced.append(("np", lambda: namespace.__setitem__("np", numpy)))
-        if gettrace() is not None or getprofile() is not None:
-            replaced.append(("the trace function", lambda: (settrace(None), setprofile(None))))
-        return replaced
-
-    class Guard:
-        def remember(self, namespace, defined):
-            trusted.update({{name: namespace[name] for name in defined if name in namespace}})
-
-        def before_test(self, namespace, students_functions):
-            # Undo what the notebook's code replaced, so that the test runs on the real thing.
-            replaced = tampering(namespace)
-            for _, undo in replaced:
-                undo()
-            if replaced:
-                print_("[the grader undid what the notebook's code had replaced: "
-                       + ", ".join(sorted(name for name, _ in replaced)[:5]) + "]")
-            for name in students_functions:
-                function = namespace.get(name)
-                if callable(function) and function not in wrapped and name not in trusted:
-                    namespace[name] = with_plain_results(function)
-
-        def after_test(self, namespace):
-            replaced = tampering(namespace)
-            if replaced:
-                raise AssertionError(
-                    "the tests cannot be trusted: the notebook's code replaced "
-                    + ", ".join(sorted(name for name, _ in replaced)[:5])
-                    + " while this test ran. Do not change numpy, Python's builtins or the test helpers.")
-    return Guard()
-
-
-{name} = _make_guard()
-del _make_guard
-'''
+SIGNATURE = "# The grader's guard: runs before the notebook's code (coursekit/preprocessors/kernel_guard.py)."
+_KERNEL_GUARD = (Path(__file__).parent / "kernel_guard.py").read_text()
+_PROOF = re.compile(r"\n?\[coursekit proof (\S+) (\S+) (\S+)\]\n")
+METADATA_KEY = "coursekit_guard"  # notebook metadata: the guard's name, for SafeExecute
 
 
 class GuardTestCells(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         guard = f"_{secrets.token_hex(8)}"  # a new name each time: student code cannot name it in advance
-        students = sorted({name for cell in nb.cells if cell.cell_type == "code" and utils.is_solution(cell)
-                           for name in _definitions(cell.source, functions_only=True)})
-        for cell in nb.cells:
-            if cell.cell_type == "code" and utils.is_locked(cell) and not utils.is_solution(cell):
-                defined = _definitions(cell.source)
-                cell.source = (f"{BEGIN}\n{guard}.before_test(globals(), {students!r})\n{END}\n{cell.source}\n"
-                               f"{BEGIN}\n{guard}.remember(globals(), {defined!r})\n{guard}.after_test(globals())\n{END}")
-        nb.cells.insert(0, new_code_cell(_SETUP.format(name=guard)))
+        nb.cells.insert(0, new_code_cell(f"{SIGNATURE}\n{_KERNEL_GUARD}\n{guard} = _make_guard({guard!r})\n"
+                                         f"del _make_guard\n"))
+        nb.metadata[METADATA_KEY] = guard
         return nb, resources
 
 
+def is_guarded(cell: NotebookNode) -> bool:
+    """Test cells and read-only code cells: the cells the guard runs."""
+    return cell.cell_type == "code" and utils.is_locked(cell) and not utils.is_solution(cell)
+
+
+def call(guard: str, source: str, nonce: str) -> str:
+    """What the kernel is sent in place of a guarded cell's source."""
+    return f"{guard}.run_test({source!r}, {nonce!r})"
+
+
+def take_proof(text: str, source: str, nonce: str) -> tuple[str, bool, float | None]:
+    """Take every proof line out of a stream's text. Returns the text without them, whether one of them
+    proves a complete run of `source` for this `nonce`, and the value of the cell's final expression."""
+    proven, value = False, None
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    for match in _PROOF.finditer(text):
+        if secrets.compare_digest(match[1], nonce) and match[2] == digest:
+            proven, value = True, (None if match[3] == "-" else float(match[3]))
+    return _PROOF.sub("", text), proven, value
+
+
+def unproven_output() -> NotebookNode:
+    reason = ("the grader could not confirm that this test ran to its end: code in the notebook changed how cells "
+              "run (IPython's input or AST transformers, run_cell, exception handlers, ...). Tests must run as "
+              "written: remove that code")
+    return new_output("error", ename="TestNotRun", evalue=reason, traceback=[f"TestNotRun: {reason}"])
+
+
+def credit_output(value: float, execution_count: int | None) -> NotebookNode:
+    """The test's final expression, as IPython would have shown it (nbgrader reads partial credit there)."""
+    return new_output("execute_result", data={"text/plain": repr(value)}, execution_count=execution_count)
+
+
 def without_guard(nb: NotebookNode) -> set[str]:
-    """Take the guard out of an autograded notebook (for the feedback): its cell and its hidden checks.
-    Returns the execution count of the guard's cell, whose frames tracebacks may still show."""
+    """Take the guard's cell out of an autograded notebook (for the feedback). Returns its execution count,
+    whose frames tracebacks may still show."""
     guard_cells = [cell for cell in nb.cells if cell.cell_type == "code" and cell.source.startswith(SIGNATURE)]
-    runs = {str(cell.execution_count) for cell in guard_cells if cell.get("execution_count") is not None}
     nb.cells = [cell for cell in nb.cells if cell not in guard_cells]
-    for cell in nb.cells:
-        if BEGIN in cell.source:
-            kept, inside = [], False
-            for line in cell.source.split("\n"):
-                if line == BEGIN or line == END:
-                    inside = line == BEGIN
-                elif not inside:
-                    kept.append(line)
-            cell.source = "\n".join(kept)
-    return runs
-
-
-def _definitions(source: str, functions_only: bool = False) -> list[str]:
-    """The functions, classes and imports a cell defines at its top level (what later cells rely on)."""
-    try:
-        module = ast.parse(source)
-    except SyntaxError:
-        return []
-    names = []
-    for statement in module.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) or (
-                isinstance(statement, ast.ClassDef) and not functions_only):
-            names.append(statement.name)
-        elif isinstance(statement, (ast.Import, ast.ImportFrom)) and not functions_only:
-            names += [(alias.asname or alias.name).split(".")[0] for alias in statement.names]
-    return names
+    return {str(cell.execution_count) for cell in guard_cells if cell.get("execution_count") is not None}

@@ -9,6 +9,10 @@ cell that kills or hangs its kernel costs that cell only.
   nbgrader sends it at its timeout, lets every following cell time out in turn. Here such a cell gets an error output saying what
   happened, and the notebook runs again from the start in a fresh kernel, without that cell: the
   student keeps the points of everything else.
+- Where GuardTestCells set up its guard, each test and read-only cell is sent as one call to the guard,
+  with a nonce drawn for that execution; the guard's proof of a complete run is taken out of the
+  outputs, and a test cell without it fails (guard_test_cells.py says why).
+- Kernels keep no history database: the interpreter's memory of a test's source is what the guard forgets.
 
 Set in nbgrader_config.py in place of Execute among `Autograde.autograde_preprocessors`.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import secrets
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
@@ -25,6 +30,7 @@ from traitlets import Bool, Integer
 from nbgrader.preprocessors import Execute
 
 from ..sandbox import SandboxedKernelManager
+from . import guard_test_cells
 
 
 class SafeExecute(Execute):
@@ -35,6 +41,7 @@ class SafeExecute(Execute):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        kwargs.setdefault("extra_arguments", ["--HistoryManager.enabled=False"])
         super().__init__(**kwargs)
         self.abandoned = False
 
@@ -46,10 +53,13 @@ class SafeExecute(Execute):
 
     def preprocess(self, nb: NotebookNode, resources=None, km=None):
         self._stopped: dict[int, NotebookNode] = {}  # cell index -> the error output it gets instead of running
+        self._guard = nb.metadata.get(guard_test_cells.METADATA_KEY)
         while True:
             attempt = copy.deepcopy(nb)
             self._output_bytes = collections.Counter()
             self._running = None
+            self._sent: dict[int, tuple[str, str]] = {}  # guarded cell index -> (its source, the nonce sent with it)
+            self._proofs: dict[int, float | None] = {}  # guarded cell index -> the value its proof carried
             try:
                 executed, resources = super().preprocess(attempt, resources, km)
             except Exception as error:  # noqa: BLE001 (a dead, hung or garbled kernel: each cell stops once at most)
@@ -68,9 +78,32 @@ class SafeExecute(Execute):
             cell.outputs = [self._stopped[index]]
             return cell, resources
         self._running = index
-        return super().preprocess_cell(cell, resources, index)
+        if not (self._guard and guard_test_cells.is_guarded(cell)):
+            return super().preprocess_cell(cell, resources, index)
+        source, nonce = cell.source, secrets.token_hex(16)
+        self._sent[index] = (source, nonce)
+        cell.source = guard_test_cells.call(self._guard, source, nonce)
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        finally:
+            cell.source = source
+        self._judge(cell, index)
+        return cell, resources
+
+    def _judge(self, cell: NotebookNode, index: int) -> None:
+        """A guarded cell counts only with its proof; its final value is the one the proof carried."""
+        cell.outputs = [output for output in cell.outputs if output.output_type != "execute_result"]
+        if index not in self._proofs:
+            if not any(output.output_type == "error" for output in cell.outputs):
+                cell.outputs.append(guard_test_cells.unproven_output())
+        elif self._proofs[index] is not None:
+            cell.outputs.append(guard_test_cells.credit_output(self._proofs[index], cell.get("execution_count")))
 
     def output(self, outs, msg, display_id, cell_index):
+        if cell_index in self._sent and msg.get("msg_type") == "stream":
+            msg = self._without_proofs(msg, cell_index)
+            if not msg["content"]["text"]:
+                return None
         content = msg.get("content", {})
         size = len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
         self._output_bytes[cell_index] += size
@@ -80,6 +113,13 @@ class SafeExecute(Execute):
                     f"\n[output cut: this cell printed more than {self.max_output_bytes // 1024} KiB]\n")))
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+    def _without_proofs(self, msg: dict, cell_index: int) -> dict:
+        source, nonce = self._sent[cell_index]
+        text, proven, value = guard_test_cells.take_proof(msg["content"].get("text", ""), source, nonce)
+        if proven:
+            self._proofs[cell_index] = value
+        return {**msg, "content": {**msg["content"], "text": text}}
 
 
 def _stopped_output(error: Exception) -> NotebookNode:
