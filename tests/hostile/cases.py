@@ -94,6 +94,42 @@ try:
     open('tp1_sgd.ipynb', 'w').write('{}')
 except OSError as error:
     print('blocked:', type(error).__name__)""", Expected(cell_output=("add_bias", "blocked")))
+hostile("reads_its_own_notebook", "add_bias", """
+import glob
+for path in ['tp1_sgd.ipynb', *glob.glob('**/*.ipynb', recursive=True)]:
+    try:
+        print('LEAKED', path, open(path).read()[:3000])
+    except OSError as error:
+        print('blocked:', type(error).__name__)""", Expected(cell_output=("add_bias", "blocked: FileNotFoundError")))
+
+
+def fills(folders: str) -> str:
+    """Code writing files of 16 MiB into each folder until an error stops it, then removing them: 'blocked' with
+    the error and what was written, or LEAKED at 1 GiB, past any cap of the sandbox."""
+    return f"""
+import os
+for folder in {folders}:
+    written, names = 0, []
+    try:
+        while written < 2**30:
+            names.append(os.path.join(folder, f'filler-{{len(names)}}'))
+            with open(names[-1], 'wb') as filler:
+                filler.write(bytes(2**24))
+            written += 2**24
+        print('LEAKED: wrote 1 GiB to', folder)
+    except OSError as error:
+        print('blocked:', type(error).__name__, 'after', written // 2**20, 'MiB in', folder)
+    for name in names:
+        if os.path.exists(name):
+            os.remove(name)"""
+
+
+# The folder of its connection file, read-only; its IPC sockets are in its /tmp, 256 MiB.
+hostile("fills_the_runtime_folder", "add_bias",
+        fills("[os.path.dirname(__import__('ipykernel').get_connection_file()), '/tmp']"),
+        Expected(cell_output=("add_bias", "blocked: OSError after 0 MiB")))
+hostile("fills_dev_shm", "add_bias", fills("['/dev/shm']"),
+        Expected(cell_output=("add_bias", "blocked: OSError after 0 MiB in /dev/shm")))
 hostile("opens_a_network_connection", "add_bias", """
 import socket
 for address in [('1.1.1.1', 80), ('127.0.0.1', 22)]:
