@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from coursekit import notebooks
-from coursekit.course import REPO_ROOT, Course
+from coursekit.course import ASSIGNMENT, REPO_ROOT, Course
 from coursekit.demo import run_demo
 
 from hostile import batch as hostile
@@ -36,6 +36,15 @@ def demo_course(tmp_path_factory) -> Course:
 def hostile_batch(tmp_path_factory, master) -> hostile.Batch:
     """The hostile and broken submissions of tests/hostile/, graded in one batch with two honest students."""
     return hostile.grade(Course.copy_of_repository(tmp_path_factory.mktemp("hostile") / "course"), master)
+
+
+@pytest.fixture(scope="session")
+def hostile_feedback(hostile_batch) -> Course:
+    """The hostile batch's feedback pages and class report, written once."""
+    course = hostile_batch.course
+    course.nbgrader("generate_feedback", ASSIGNMENT, "--force")
+    course.coursekit("report", ASSIGNMENT)
+    return course
 
 
 # Debian's Chromium (installed by `make test`); the flags keep it from calling home on a closed network.

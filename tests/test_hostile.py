@@ -17,7 +17,8 @@ from coursekit.apps.autograde_app import read_log
 from coursekit.course import ASSIGNMENT, Course
 
 from hostile.batch import HONEST_STUDENTS, fingerprints
-from hostile.cases import CASES, HONEST
+from feedback_pages import leaked_lines, page_text, secret_lines
+from hostile.cases import ALL_TESTS, CASES, HONEST
 
 
 def outputs_of(course: Course, student: str, cell_id: str) -> str:
@@ -60,6 +61,23 @@ def test_each_case_gets_the_grade_its_code_deserves_and_says_what_happened(hosti
 def test_the_honest_students_in_the_same_batch_are_graded_normally(hostile_batch):
     for student in HONEST_STUDENTS:
         assert grades.autograded_total(grades.notebook_grades(hostile_batch.course, student)) == (16, 16), student
+
+
+def test_no_feedback_page_holds_a_line_of_the_hidden_tests_whatever_the_submission_printed(hostile_feedback, master,
+                                                                                        release):
+    secrets = secret_lines(master, release)
+    for page in sorted((hostile_feedback.root / "feedback").glob(f"*/{ASSIGNMENT}/*.html")):
+        leaked = leaked_lines(page_text(page), secrets)
+        assert not leaked, f"{page.parts[-3]}'s feedback shows {len(leaked)} hidden-test lines: {sorted(leaked)[:2]}"
+    for student in HONEST_STUDENTS:  # and honest work is shown whole
+        assert "a line of the hidden tests was removed" not in hostile_feedback.feedback_html(student).read_text()
+
+
+def test_untouched_notebooks_earn_nothing_whatever_they_register(hostile_batch):
+    untouched = [case.name for case in CASES if case.expected.loses_points_in == ALL_TESTS]
+    assert len(untouched) > 8
+    for student in untouched:
+        assert grades.autograded_total(grades.notebook_grades(hostile_batch.course, student))[0] == 0, student
 
 
 def test_course_files_and_other_students_files_are_intact(hostile_batch):

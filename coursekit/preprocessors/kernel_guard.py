@@ -88,7 +88,7 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
     recorded_recursion, recorded_switch = sys.getrecursionlimit(), sys.getswitchinterval()
     kernel_threads = set(sys._current_frames()) | {thread.ident for thread in threading.enumerate()}
     initial_names = set(shell.user_ns)
-    trusted, wrapped, replaced_during_test = {}, set(), set()
+    trusted, wrapped, replaced_during_test = {}, {}, set()  # wrapped: id -> the wrapper (kept alive)
 
     def put_back(namespace):
         """Put back what the student's code replaced; return what was."""
@@ -280,13 +280,13 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
                     replaced_during_test.add("the trace function")
                 settrace(None)  # a tracer set by the student's function would rewrite the test's frame
                 setprofile(None)
-        wrapped.add(call)
+        wrapped[id(call)] = call
         return call
 
     def wrap_students_functions(namespace):
         for function_name, value in list(namespace.items()):
             if (callable(value) and not function_name.startswith("_") and function_name not in trusted
-                    and function_name not in initial_names and value not in wrapped
+                    and function_name not in initial_names and id(value) not in wrapped
                     and not isinstance(value, (type, types.ModuleType))):
                 namespace[function_name] = with_plain_results(value)
 
@@ -343,46 +343,50 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
                 names += [(alias.asname or alias.name).split(".")[0] for alias in statement.names]
         return names
 
+    def run(source, nonce, filename):
+        namespace = shell.user_ns
+        students_hooks = hooks()
+        undone = put_back(namespace) | stop_threads()
+        restore(recorded_hooks)
+        if undone:
+            print_("[the grader undid what the notebook's code had replaced: " + ", ".join(sorted(undone)[:5]) + "]")
+        wrap_students_functions(namespace)
+        replaced_during_test.clear()
+        tree = builtin_compile(source, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        final = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        value = None
+        try:
+            builtin_exec(builtin_compile(tree, filename, "exec", dont_inherit=True, optimize=0), namespace)
+            if final is not None:
+                value = builtin_eval(builtin_compile(ast.Expression(final.value), filename, "eval",
+                                                     dont_inherit=True, optimize=0), namespace)
+        except BaseException as error:
+            raise without_frames_of(error, filename) from None
+        finally:
+            replaced_during_test.update(put_back(namespace) | changed(recorded_hooks, hooks()))
+            restore(recorded_hooks)
+            trusted.update({defined: namespace[defined] for defined in definitions(tree) if defined in namespace})
+            restore(students_hooks)
+        if replaced_during_test:
+            raise AssertionError(
+                "the tests cannot be trusted: the notebook's code replaced "
+                + ", ".join(sorted(replaced_during_test)[:5])
+                + " while this test ran. Do not change numpy, Python's builtins, IPython or the test helpers.")
+        credit = repr(float(value)) if isinstance(value, (int, float, numpy.number)) and not isinstance(
+            value, bool) else "-"
+        digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+        recorded_sys["stdout"].write(f"\n{proof_mark} {nonce} {digest} {credit}]\n")
+        recorded_sys["stdout"].flush()
+
     class Guard:
         __slots__ = ()
 
         def run_test(self, source, nonce):
-            namespace = shell.user_ns
             filename = sys._getframe(1).f_code.co_filename  # the cell's: tracebacks say "Cell In[n]"
-            students_hooks = hooks()
-            undone = put_back(namespace) | stop_threads()
-            restore(recorded_hooks)
-            if undone:
-                print_("[the grader undid what the notebook's code had replaced: "
-                       + ", ".join(sorted(undone)[:5]) + "]")
-            wrap_students_functions(namespace)
-            replaced_during_test.clear()
-            tree = builtin_compile(source, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-            final = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            value = None
             try:
-                builtin_exec(builtin_compile(tree, filename, "exec", dont_inherit=True, optimize=0), namespace)
-                if final is not None:
-                    value = builtin_eval(builtin_compile(ast.Expression(final.value), filename, "eval",
-                                                         dont_inherit=True, optimize=0), namespace)
-            except BaseException as error:
-                raise without_frames_of(error, filename) from None
+                run(source, nonce, filename)
             finally:
-                replaced_during_test.update(put_back(namespace) | changed(recorded_hooks, hooks()))
-                restore(recorded_hooks)
-                trusted.update({defined: namespace[defined] for defined in definitions(tree) if defined in namespace})
                 forget(nonce, filename)
-                restore(students_hooks)
-            if replaced_during_test:
-                raise AssertionError(
-                    "the tests cannot be trusted: the notebook's code replaced "
-                    + ", ".join(sorted(replaced_during_test)[:5])
-                    + " while this test ran. Do not change numpy, Python's builtins, IPython or the test helpers.")
-            credit = repr(float(value)) if isinstance(value, (int, float, numpy.number)) and not isinstance(
-                value, bool) else "-"
-            digest = hashlib.sha256(source.encode()).hexdigest()[:16]
-            recorded_sys["stdout"].write(f"\n{proof_mark} {nonce} {digest} {credit}]\n")
-            recorded_sys["stdout"].flush()
 
     guard_file = sys._getframe(0).f_code.co_filename
     forget(name, guard_file)

@@ -294,6 +294,220 @@ def accuracy(t_true, t_pred):
 
 # Cheats on the interpreter itself (IPython's and Python's hooks): the test cells still run as written.
 # (interpreter cases: added below this line)
+ALL_TESTS = frozenset(
+    "test_" + name for name in ["make_blobs", "add_bias", "softmax", "softmax_stability", "one_hot", "cross_entropy",
+                                "cross_entropy_stability", "numerical_gradient", "gradient", "sgd", "sgd_decay",
+                                "gradient_descent", "predict", "accuracy", "confusion_matrix", "sgd_accuracy",
+                                "random_relu_features", "circles_accuracy"])
+
+
+def untouched_with(code: str) -> Callable[[NotebookNode, NotebookNode], bytes]:
+    """The untouched student version with a cell of the student's own after the imports: whatever it
+    registers in the interpreter, the notebook must still earn 0."""
+    def make(reference: NotebookNode, release: NotebookNode) -> bytes:
+        submission = copy.deepcopy(release)
+        imports = next(index for index, cell in enumerate(submission.cells) if cell.cell_type == "code")
+        submission.cells.insert(imports + 1, nbformat.v4.new_code_cell(code))
+        return nbformat.writes(submission).encode()
+    return make
+
+
+def with_wrong_accuracy(code: str) -> Callable[[NotebookNode, NotebookNode], bytes]:
+    """The reference with a wrong `accuracy` (a count) and code of the student's own after it."""
+    return after("accuracy", "def accuracy(t_true, t_pred):\n    return np.sum(t_true == t_pred)\n\n" + code)
+
+
+NOT_RUN = "the grader could not confirm that this test ran to its end"
+UNTOUCHED = Expected(loses_points_in=ALL_TESTS)
+CASES += [
+    HostileCase("turns_every_cell_into_pass", untouched_with(
+        "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"),
+        Expected(loses_points_in=ALL_TESTS, cell_output=("test_softmax", NOT_RUN))),
+    HostileCase("wraps_every_cell_in_try_except", untouched_with("""
+def forgive(lines):
+    return ['try:\\n', *('    ' + line for line in lines), '\\n    pass\\nexcept BaseException:\\n    pass\\n']
+get_ipython().input_transformers_post.append(forgive)"""), UNTOUCHED),
+    HostileCase("forgives_every_statement_and_claims_full_credit", untouched_with("""
+import ast
+class Forgive(ast.NodeTransformer):
+    def visit_Module(self, node):
+        node.body = [ast.Try(body=[statement], handlers=[ast.ExceptHandler(body=[ast.Pass()])], orelse=[],
+                             finalbody=[]) for statement in node.body] + [ast.Expr(ast.Constant(1.5))]
+        return ast.fix_missing_locations(node)
+get_ipython().ast_transformers.append(Forgive())"""), UNTOUCHED),
+    HostileCase("drops_every_statement", untouched_with("""
+import ast
+class Drop(ast.NodeTransformer):
+    def visit_Module(self, node):
+        node.body = [ast.Pass()]
+        return node
+get_ipython().ast_transformers.append(Drop())"""), UNTOUCHED),
+    HostileCase("swallows_every_exception", untouched_with(
+        "get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)"),
+        UNTOUCHED),
+    HostileCase("hides_errors_from_its_traceback_display", untouched_with("""
+shell = get_ipython()
+shell._showtraceback = lambda *args, **kwargs: None
+shell.showtraceback = lambda *args, **kwargs: None"""), UNTOUCHED),
+    HostileCase("replaces_run_cell_in_ipythons_class", untouched_with("""
+from IPython.core.interactiveshell import InteractiveShell
+InteractiveShell.transform_cell = lambda self, raw_cell: 'pass\\n'"""),
+        UNTOUCHED),
+    HostileCase("registers_its_transformer_before_every_cell", untouched_with("""
+def again(info):
+    transformers = get_ipython().input_transformers_cleanup
+    if not transformers or transformers[-1] is not skip:
+        transformers.append(skip)
+def skip(lines):
+    return ['pass\\n']
+get_ipython().events.register('pre_run_cell', again)"""), UNTOUCHED),
+    HostileCase("compiles_without_assertions", with_wrong_accuracy("""
+shell = get_ipython()
+class WithoutAsserts(type(shell.compile)):
+    def __call__(self, source, filename, symbol, flags=0, dont_inherit=True):
+        return compile(source, filename, symbol, self.flags | flags, True, optimize=2)
+    def ast_parse(self, source, filename='<unknown>', symbol='exec'):
+        return compile(source, filename, symbol, self.flags | 0x400, True, optimize=2)
+shell.compile = WithoutAsserts()"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("shows_full_credit_through_its_display_formatter", untouched_with("""
+formatter = get_ipython().display_formatter.formatters['text/plain']
+formatter.for_type(float, lambda value, printer, cycle: printer.text('1.5'))
+formatter.for_type(type(None), lambda value, printer, cycle: printer.text('1.5'))"""), UNTOUCHED),
+    HostileCase("patches_numpy_from_a_thread", with_wrong_accuracy("""
+import threading, time
+def keep_patching():
+    while True:
+        try:
+            np.isclose = lambda *args, **kwargs: True
+            np.allclose = lambda *args, **kwargs: True
+            time.sleep(0.001)
+        except BaseException:
+            pass
+threading.Thread(target=keep_patching, daemon=True).start()"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("patches_numpy_from_a_timer_signal", with_wrong_accuracy("""
+import signal
+def patch(signum, frame):
+    np.isclose = lambda *args, **kwargs: True
+    np.allclose = lambda *args, **kwargs: True
+signal.signal(signal.SIGALRM, patch)
+signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("patches_numpy_from_gc_callbacks", with_wrong_accuracy("""
+import gc
+gc.callbacks.append(lambda phase, info: setattr(np, 'isclose', lambda *args, **kwargs: True))"""),
+        Expected(loses_points_in=ACCURACY)),
+    HostileCase("adds_an_audit_hook", with_wrong_accuracy("""
+import sys
+def patch(event, args):
+    np.isclose = lambda *args, **kwargs: True
+sys.addaudithook(patch)"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("replaces_numpy_in_sys_modules", with_wrong_accuracy("""
+import sys, types
+fake = types.ModuleType('numpy')
+fake.__dict__.update({name: getattr(np, name) for name in dir(np) if not name.startswith('__')})
+fake.isclose = lambda *args, **kwargs: True
+fake.allclose = lambda *args, **kwargs: True
+sys.modules['numpy'] = fake
+np = fake"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("patches_numpys_internals", with_wrong_accuracy("""
+import numpy._core.numeric as numeric
+numeric.isclose = lambda *args, **kwargs: True
+np.isclose = numeric.isclose"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("jumps_over_the_tests_assertions", after("accuracy", """
+import dis, sys
+
+def skip_assertions(frame, event, arg):
+    if event == 'line':
+        asserting = {instruction.positions.lineno for instruction in dis.get_instructions(frame.f_code)
+                     if instruction.opname == 'LOAD_ASSERTION_ERROR'}
+        if frame.f_lineno in asserting:
+            try:
+                frame.f_lineno = frame.f_lineno + 1
+            except ValueError:
+                pass
+    return skip_assertions
+
+def accuracy(t_true, t_pred):
+    caller = sys._getframe(1)
+    while caller is not None:
+        caller.f_trace = skip_assertions
+        caller = caller.f_back
+    sys.settrace(skip_assertions)
+    return np.sum(t_true == t_pred)"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("jumps_over_the_tests_assertions_with_a_tracer_set_from_c", after("accuracy", """
+import ctypes, dis
+
+TRACE_LINE = 2
+Tracer = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+
+def skip_assertions(owner, frame_address, event, arg):
+    if event == TRACE_LINE:
+        frame = ctypes.cast(frame_address, ctypes.py_object).value
+        asserting = {instruction.positions.lineno for instruction in dis.get_instructions(frame.f_code)
+                     if instruction.opname == 'LOAD_ASSERTION_ERROR'}
+        if frame.f_lineno in asserting:
+            try:
+                frame.f_trace = lambda *args: None
+                frame.f_lineno = frame.f_lineno + 1
+            except ValueError:
+                pass
+    return 0
+
+c_tracer = Tracer(skip_assertions)
+ctypes.pythonapi.PyEval_SetTrace.argtypes = [Tracer, ctypes.c_void_p]
+ctypes.pythonapi.PyEval_SetTrace.restype = None
+
+def accuracy(t_true, t_pred, tracer=c_tracer):  # held here: the grader wraps the notebook's callables
+    ctypes.pythonapi.PyEval_SetTrace(tracer, None)  # invisible to sys.gettrace()
+    return np.sum(t_true == t_pred)"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("silences_numpys_overflow_warnings", after("softmax", """
+np.seterr(all='ignore')
+
+def softmax(A):
+    return np.exp(A) / np.exp(A).sum(axis=1, keepdims=True)"""),
+        Expected(loses_points_in=frozenset({"test_softmax_stability"}))),
+    HostileCase("registers_an_atexit_handler", after("accuracy", f"""
+import atexit
+atexit.register(lambda: ({COURSE} / 'gradebook.db').write_bytes(b''))""")),
+]
+# Reading the hidden tests from the interpreter's memory: graded normally, and no feedback page shows a line of them.
+PRINT_HISTORY = """
+print(In)
+print(repr(_ih))
+print([value for name, value in globals().items() if name.startswith('_i')])
+print(get_ipython().history_manager.input_hist_raw)
+"""
+CASES += [
+    HostileCase("prints_the_history_at_the_end", restructured(
+        lambda cells: cells.append(nbformat.v4.new_code_cell(PRINT_HISTORY)))),
+    HostileCase("prints_the_cached_sources_at_the_end", restructured(lambda cells: cells.append(
+        nbformat.v4.new_code_cell("import linecache\nfor name, entry in list(linecache.cache.items()):\n"
+                                  "    if 'HiddenReference' in ''.join(entry[2]) or 'check_' in ''.join(entry[2]):\n"
+                                  "        print(name, ''.join(entry[2]))")))),
+    HostileCase("records_every_cell_it_is_given", restructured(lambda cells: (
+        cells.insert(1, nbformat.v4.new_code_cell(
+            "seen = []\ndef record(lines):\n    seen.append(''.join(lines))\n    return lines\n"
+            "get_ipython().input_transformers_cleanup.append(record)")),
+        cells.append(nbformat.v4.new_code_cell("for source in seen:\n    print(source)"))))),
+    HostileCase("prints_the_strings_the_garbage_collector_holds", restructured(lambda cells: cells.append(
+        nbformat.v4.new_code_cell("import gc\nfound = set()\nfor holder in gc.get_objects():\n"
+                                  "    values = holder.values() if isinstance(holder, dict) else holder if isinstance("
+                                  "holder, (list, tuple)) else ()\n"
+                                  "    found |= {value for value in values if isinstance(value, str) and "
+                                  "'assert' in value and len(value) < 20000}\nfor value in found:\n    print(value)")))),
+    HostileCase("prints_the_frames_of_the_test_calling_it", after("accuracy", """
+import inspect, sys, traceback
+
+def accuracy(t_true, t_pred):
+    traceback.print_stack(file=sys.stdout)
+    for frame in inspect.stack(context=30):
+        print(frame.filename, frame.code_context)
+    caller = sys._getframe(1)
+    while caller is not None:
+        print(caller.f_code.co_consts, caller.f_locals.keys())
+        caller = caller.f_back
+    return np.mean(t_true == t_pred)""")),
+]
+
 
 
 # Broken files, as they arrive: rejected by the intake with the reason, or graded as their content deserves.
@@ -332,11 +546,6 @@ def another_assignment(reference: NotebookNode, release: NotebookNode) -> bytes:
         nbformat.v4.new_code_cell("import torch")])).encode()
 
 
-ALL_TESTS = frozenset(
-    "test_" + name for name in ["make_blobs", "add_bias", "softmax", "softmax_stability", "one_hot", "cross_entropy",
-                                "cross_entropy_stability", "numerical_gradient", "gradient", "sgd", "sgd_decay",
-                                "gradient_descent", "predict", "accuracy", "confusion_matrix", "sgd_accuracy",
-                                "random_relu_features", "circles_accuracy"])
 CASES += [
     HostileCase("invalid_json", raw(b'{"cells": [{"cell_type": "code", '), Expected(intake_rejects="not valid JSON")),
     HostileCase("empty_file", raw(b""), Expected(intake_rejects="empty file")),

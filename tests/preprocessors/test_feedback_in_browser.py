@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Browser, Page
 
 from conftest import SCREEN
-from test_hide_hidden_tests import secret_lines
+from feedback_pages import secret_lines
 
 
 def feedback_page(browser: Browser, course, student: str) -> Page:

@@ -1,29 +1,9 @@
 """The feedback pages: each test's result and message, the student's own code, never the hidden tests."""
 from __future__ import annotations
 
-import html
-import re
-
-from coursekit import notebooks
 from coursekit.preprocessors import HideHiddenTests
 
-
-def page_text(course, student: str) -> str:
-    """The feedback page as a reader sees it: tags removed, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", course.feedback_html(student).read_text()))
-
-
-def secret_lines(master, release) -> set[str]:
-    """The distinctive lines of the master's hidden tests that students never see elsewhere: not in the
-    release (visible tests, given code) nor in the reference solutions."""
-    hidden = set()
-    for cell in notebooks.test_cells(master).values():
-        for region in cell.source.split("### BEGIN HIDDEN TESTS")[1:]:
-            hidden |= {line.strip() for line in region.split("### END HIDDEN TESTS")[0].split("\n")
-                       if len(line.strip()) > 25}
-    seen = {line.strip() for cell in release.cells for line in cell.source.split("\n")}
-    seen |= {line.strip() for source in notebooks.reference_solutions(master).values() for line in source.split("\n")}
-    return hidden - seen
+from feedback_pages import page_text, secret_lines
 
 
 def test_no_feedback_page_shows_a_line_of_the_hidden_tests(demo_course, master, release):
@@ -31,7 +11,7 @@ def test_no_feedback_page_shows_a_line_of_the_hidden_tests(demo_course, master, 
     assert len(secret) > 100
     students = [path.name for path in (demo_course.root / "submitted").iterdir()]
     for student in students:
-        text = page_text(demo_course, student)
+        text = page_text(demo_course.feedback_html(student))
         leaked = secret & {line.strip() for line in text.split("\n")}
         assert not leaked, f"{student}'s feedback shows {sorted(leaked)[:3]}"
         assert "HIDDEN TESTS" not in text and "HiddenReference" not in text
@@ -39,7 +19,7 @@ def test_no_feedback_page_shows_a_line_of_the_hidden_tests(demo_course, master, 
 
 
 def test_feedback_keeps_the_message_the_students_code_and_where_hidden_tests_ran(demo_course):
-    text = page_text(demo_course, "gradient_sign_flipped")
+    text = page_text(demo_course.feedback_html("gradient_sign_flipped"))
     assert "its sign is flipped" in text
     assert "one_hot(t, W.shape[1]) - softmax(Phi @ W)" in text
     assert "hidden tests ran here" in text
