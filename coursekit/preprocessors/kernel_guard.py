@@ -112,7 +112,7 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
         if "np" in namespace and namespace["np"] is not numpy:
             namespace["np"] = numpy
             undone.add("np")
-        if gettrace() is not None or getprofile() is not None or threading._trace_hook or threading._profile_hook:
+        if gettrace() is not None or getprofile() is not None or threading.gettrace() or threading.getprofile():
             undone.add("the trace function")
         settrace(None)  # also removes a tracer set from C (PyEval_SetTrace), which gettrace() may not show
         setprofile(None)
