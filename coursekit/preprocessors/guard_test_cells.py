@@ -1,26 +1,27 @@
-"""Test cells that run as written, on the real numpy and IPython, whatever the student's code did.
+"""Test cells that run as written, on the real numpy, and whose results the student's code cannot forge.
 
 A student's code runs in the same Python as the tests. Without a guard it could replace `np.isclose`,
 redefine the test helpers, register an IPython input or AST transformer that turns every test cell into
 `pass`, catch the tests' exceptions with a custom handler, start a thread or a timer that patches numpy
-while a test runs, or print the hidden tests from the interpreter's history.
+while a test runs, read the test's expected values from its caller's frame, or print the hidden tests from
+the interpreter's history.
 
-Run in `nbgrader autograde` after OverwriteCells (nbgrader_config.py), this preprocessor adds a first
-cell, run before any student code, that sets up the guard of kernel_guard.py under a random name, and
-marks the notebook so that SafeExecute sends each test and read-only cell as one call to it: the guard
-runs the cell's source with Python's own compile and exec, on the machinery it recorded, forgets it
-afterwards, and prints a proof of a complete run carrying a nonce that SafeExecute drew for that
-execution alone. SafeExecute gives a test cell no points without its proof (`take_proof`), so code that
-changes how cells run can only make its own tests fail. The guard is left out of the feedback.
-
-Code written against this grader in particular (reading the nonce from the call it intercepts, or the
-guard's frames) could still forge a proof; see the README's security section for what remains.
+Run in `nbgrader autograde` after OverwriteCells (nbgrader_config.py), this preprocessor draws a key for this
+execution and adds a first cell, run before any student code, that hands the key and the source of every test
+and read-only cell to the guard of kernel_guard.py: a Python audit hook, which no code can reach or remove.
+SafeExecute then sends each of those cells as a call that raises the hook's event with the cell's index and a
+nonce drawn for that execution alone (`call`); the hook runs the test, on numpy as recorded, and signs its
+outcome with the key; the cell prints the signature. SafeExecute gives a test cell no points without a valid
+signature (`take_proof`), so code that changes how cells run can only make its own tests fail. The cell's
+source never reaches the kernel's history, and the guard's cell is left out of the feedback.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
+import symtable
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -30,17 +31,20 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 SIGNATURE = "# The grader's guard: runs before the notebook's code (coursekit/preprocessors/kernel_guard.py)."
+EVENT = "coursekit.test"  # the audit event a guarded cell raises
+METADATA_KEY = "coursekit_guard"  # notebook metadata: the key of this execution, for SafeExecute
 _KERNEL_GUARD = (Path(__file__).parent / "kernel_guard.py").read_text()
-_PROOF = re.compile(r"\n?\[coursekit proof (\S+) (\S+) (\S+)\]\n")
-METADATA_KEY = "coursekit_guard"  # notebook metadata: the guard's name, for SafeExecute
+_PROOF = re.compile(r"\n?\[coursekit proof (\S+) (\S+) ([0-9a-f]{64})\]\n")
+_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*$", re.M | re.S)
 
 
 class GuardTestCells(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        guard = f"_{secrets.token_hex(8)}"  # a new name each time: student code cannot name it in advance
-        nb.cells.insert(0, new_code_cell(f"{SIGNATURE}\n{_KERNEL_GUARD}\n{guard} = _make_guard({guard!r})\n"
-                                         f"del _make_guard\n"))
-        nb.metadata[METADATA_KEY] = guard
+        key = secrets.token_hex(32)
+        tests = tuple((cell.source, sorted(visible_names(cell.source))) for cell in nb.cells if is_guarded(cell))
+        nb.cells.insert(0, new_code_cell(f"{SIGNATURE}\n{_KERNEL_GUARD}\n_make_guard({key!r}, {tests!r}, {EVENT!r})\n"
+                                         "del _make_guard\n"))
+        nb.metadata[METADATA_KEY] = key
         return nb, resources
 
 
@@ -49,19 +53,36 @@ def is_guarded(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and utils.is_locked(cell) and not utils.is_solution(cell)
 
 
-def call(guard: str, source: str, nonce: str) -> str:
-    """What the kernel is sent in place of a guarded cell's source."""
-    return f"{guard}.run_test({source!r}, {nonce!r})"
+def visible_names(source: str) -> set[str]:
+    """The names a guarded cell's visible part defines: what the student's later cells may use, as in their own
+    notebook (the hidden part's names stay with the tests)."""
+    try:
+        table = symtable.symtable(_HIDDEN.sub("", source), "<cell>", "exec")
+    except SyntaxError:
+        return set()
+    return {symbol.get_name() for symbol in table.get_symbols() if symbol.is_assigned() or symbol.is_imported()}
 
 
-def take_proof(text: str, source: str, nonce: str) -> tuple[str, bool, float | None]:
-    """Take every proof line out of a stream's text. Returns the text without them, whether one of them
-    proves a complete run of `source` for this `nonce`, and the value of the cell's final expression."""
+def call(index: int, nonce: str) -> str:
+    """What the kernel is sent in place of the `index`-th guarded cell."""
+    return (f"_coursekit = []\n__import__('sys').audit({EVENT!r}, {index}, {nonce!r}, _coursekit)\n"
+            "if len(_coursekit) != 3:\n"
+            "    raise RuntimeError('the grader could not run this test: code in the notebook stopped it')\n"
+            "globals().update(_coursekit[0])\n"
+            "print(*_coursekit[1], sep='\\n') if _coursekit[1] else None\n"
+            "if isinstance(_coursekit[2], BaseException):\n    raise _coursekit.pop()\n"
+            "print(_coursekit.pop())\ndel _coursekit")
+
+
+def take_proof(text: str, key: str, index: int, nonce: str) -> tuple[str, bool, float | None]:
+    """Take every proof line out of a stream's text. Returns the text without them, whether one of them is the
+    guard's signature of a complete run of the `index`-th guarded cell for this `nonce`, and the value of the
+    cell's final expression, if it had one."""
     proven, value = False, None
-    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
     for match in _PROOF.finditer(text):
-        if secrets.compare_digest(match[1], nonce) and match[2] == digest:
-            proven, value = True, (None if match[3] == "-" else float(match[3]))
+        expected = hmac.new(bytes.fromhex(key), f"{nonce}|{index}|{match[2]}".encode(), hashlib.sha256).hexdigest()
+        if match[1] == nonce and hmac.compare_digest(match[3], expected):
+            proven, value = True, (None if match[2] == "-" else float(match[2]))
     return _PROOF.sub("", text), proven, value
 
 

@@ -1,45 +1,50 @@
-"""The guard that runs inside the kernel being graded, before any student code.
+"""The guard that runs inside the kernel being graded, before any student code, and signs each test's result.
 
-GuardTestCells sends this file's source as the notebook's first cell (the grader never imports it: the
-sandboxed kernel cannot import the course's package). `_make_guard` keeps everything in one closure and
-leaves a single object, under a random name, in the student's namespace. SafeExecute then sends each test
-or read-only cell as one call, `guard.run_test(source, nonce)`, which:
+GuardTestCells sends this file's source as the notebook's first cell, with a key drawn for this execution
+and the source of every test and read-only cell (the grader never imports it: the sandboxed kernel cannot
+import the course's package). `_make_guard` keeps the key and the sources inside a Python audit hook, the one
+object in the process that no Python code can reach or remove (PEP 578), and forgets the cell's source. Then
+each test cell is sent as a call that raises the audit event `coursekit.test` with the cell's index and a
+nonce that SafeExecute drew for that execution. The hook, in the kernel's main thread:
 
-- parks the threads the student's code started, resets its signal handlers and timers, and puts back
-  what it replaced (numpy's, math's, warnings' and the builtins' functions, `sys.modules` entries, `np`,
-  the test helpers, the trace and profile functions, numpy's error state, gc callbacks, the recursion
-  limit), saying so in the cell;
-- sets aside IPython's machinery as the student's code left it (input and AST transformers, exception
-  handlers, event callbacks, display hooks and formatters, run_cell and every method of the shell's
-  classes, the compiler) and runs the test on the one recorded here; the student's hooks come back after
-  the test, so that their own cells still show their plots;
-- compiles and runs the test's source itself, with Python's own compile and exec: no transformer of the
-  student's sees or changes the test's statements;
-- makes the student's functions return plain numbers and arrays, and switches off any trace function
-  they set while a test calls them (a tracer that jumps over the test's assertions);
+- parks the threads the student's code started, resets signal handlers and timers, and puts back what it
+  replaced (numpy's, math's, warnings' and the builtins' functions, `sys.modules`, the trace and profile
+  functions, numpy's error state, gc callbacks, the recursion limit), saying so in the cell;
+- compiles the test's source with Python's own compile and runs it in a thread of its own, in a namespace of
+  its own: the student's names, less those that shadow builtins, with the test helpers and numpy as recorded.
+  No input or AST transformer, compiler, exception handler, display hook or `run_cell` of the student's ever
+  sees a statement of a test;
+- runs each student function the test calls in a thread of its own too, and makes it return plain numbers,
+  arrays, lists or tuples: the student's code never runs in a thread whose frames hold the test, and cannot
+  read the test's variables or code from its caller's frame;
 - fails the test if anything above was replaced while it ran;
-- forgets the cell's source (history, `In`, `_i*`, linecache) and drops the test's frames from its error;
-- and, only when every statement ran without an exception, prints a proof line carrying the grader's
-  nonce, a digest of the source and the value of a final expression (partial credit). SafeExecute
-  gives no points to a test cell without its proof: a cell that the student's hooks turned into `pass`,
-  wrapped in try/except or never ran fails, whatever its outputs say.
+- and signs the outcome (HMAC with the key: the nonce, the cell's index and the value of a final expression,
+  for partial credit). The signature is printed by the cell; SafeExecute gives no points without a valid one.
 
-Checked with IPython 9.18 and ipykernel 7.4 (the shell's attributes named below).
+The same hook refuses what would let student code reach the hook's state or the tests: other audit hooks,
+`gc.get_objects`/`get_referrers`/`get_referents`, `sys._current_frames`, ctypes, tracers and profilers, and
+the code or frames of the tests and of the guard (`f_code`, `__code__`, `tb_frame`, `gi_frame`...). The hook
+never calls code of the student's: every object it handles is checked with `type(...) is ...` first.
+
+Checked with CPython 3.11 (its audit events), IPython 9.18 and ipykernel 7.4.
 """
 
 
-def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is reachable by name)
+def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothing of it is reachable by name)
+    import _hashlib
+    import _thread
     import ast
     import builtins
+    import contextvars
     import ctypes
     import functools
     import gc
-    import hashlib
     import linecache
     import math
+    import os
     import signal
     import sys
-    import threading
+    import time
     import types
     import warnings
 
@@ -47,36 +52,47 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
     import numpy.linalg
     import numpy.random
     import numpy.testing
+    import zmq.utils.garbage
 
     shell = get_ipython()  # noqa: F821 (IPython's, in the kernel)
     kernel = getattr(shell, "kernel", None)
+    signer = _hashlib.hmac_new(bytes.fromhex(key), digestmod="sha256")  # a C object: no method to patch
+    pending = dict(enumerate(source for source, _ in tests))  # index -> the test's source
+    shown = dict(enumerate(set(names) for _, names in tests))  # index -> the names its visible part defines
+    marker = key  # only this cell's source holds it
+    del key, tests
     missing = object()
-    proof_mark = "[coursekit proof"
-    settrace, setprofile, gettrace, getprofile = sys.settrace, sys.setprofile, sys.gettrace, sys.getprofile
-    builtin_compile, builtin_exec, builtin_eval, print_ = compile, exec, eval, print
-    ndarray, asarray, plain_types = numpy.ndarray, numpy.asarray, (bool, int, float, complex)
-
-    # No audit hook of the student's: one that refuses the others is the first and cannot be removed (PEP 578).
-    def refuse_audit_hooks(event, args):
-        if event == "sys.addaudithook":
-            raise RuntimeError("the grader allows no audit hook")
-    sys.addaudithook(refuse_audit_hooks)
+    guard_file = sys._getframe(0).f_code.co_filename
+    test_file = "<hidden test {}>"
+    main_thread = _thread.get_ident()
+    set_async_exception = ctypes.pythonapi.PyThreadState_SetAsyncExc  # resolved now: ctypes is refused later
+    builtin_compile, builtin_exec, builtin_eval = compile, exec, eval
+    ndarray, array_view = numpy.ndarray, numpy.ndarray.view
+    numpy_numbers = {kind for kind in numpy.sctypeDict.values() if kind is not numpy.bool_}
+    frame_type, function_type, code_type, traceback_type = (types.FrameType, types.FunctionType, types.CodeType,
+                                                            types.TracebackType)
+    exception_traceback = BaseException.__dict__["__traceback__"]
+    exception_context = BaseException.__dict__["__context__"]
+    exception_cause = BaseException.__dict__["__cause__"]
+    get_ident, allocate_lock, start_thread = _thread.get_ident, _thread.allocate_lock, _thread.start_new_thread
+    if not zmq.utils.garbage.gc.is_alive():  # pyzmq's collector thread: started now, so it counts as the kernel's
+        zmq.utils.garbage.gc.start()
 
     # --- What stays as recorded here: the functions the tests compute with, and the process's state.
     numpy_modules = [module for module_name, module in list(sys.modules.items())
-                     if (module_name == "numpy" or module_name.startswith("numpy.")) and module is not None]
-    # IPython and ipykernel put these in builtins around every cell; `_` is the displayhook's.
-    renewed_builtins = {"get_ipython", "exit", "quit", "input", "display", "_", "__", "___"}
-    recorded = [(module, attribute, value)
+                     if (module_name == "numpy" or module_name.startswith("numpy.")) and type(module) is types.ModuleType]
+    renewed_builtins = {"get_ipython", "exit", "quit", "input", "display", "_", "__", "___"}  # IPython's, per cell
+    recorded = [(vars(module), module.__name__, attribute, value)
                 for module in [*numpy_modules, math, warnings, functools]
                 for attribute, value in list(vars(module).items())
                 if callable(value) and not attribute.startswith("__")]
-    recorded += [(builtins, attribute, value) for attribute, value in list(vars(builtins).items())
+    recorded += [(vars(builtins), "builtins", attribute, value) for attribute, value in list(vars(builtins).items())
                  if attribute not in renewed_builtins
                  and (not attribute.startswith("_") or attribute in ("__import__", "__build_class__"))]
+    builtin_names = {attribute for _, module_name, attribute, _ in recorded if module_name == "builtins"}
     recorded_modules = dict(sys.modules)
-    recorded_sys = {attribute: getattr(sys, attribute) for attribute in
-                    ("stdout", "stderr", "breakpointhook", "unraisablehook", "modules")}
+    sys_attributes = ("stdout", "stderr", "breakpointhook", "unraisablehook")
+    recorded_sys = {attribute: getattr(sys, attribute) for attribute in sys_attributes}
     recorded_signals = {}
     for number in signal.valid_signals():
         try:
@@ -86,17 +102,20 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
     recorded_numpy_errors, recorded_numpy_callback = numpy.geterr(), numpy.geterrcall()
     recorded_gc_callbacks = list(gc.callbacks)
     recorded_recursion, recorded_switch = sys.getrecursionlimit(), sys.getswitchinterval()
-    kernel_threads = set(sys._current_frames()) | {thread.ident for thread in threading.enumerate()}
-    initial_names = set(shell.user_ns)
-    trusted, wrapped, replaced_during_test = {}, {}, set()  # wrapped: id -> the wrapper (kept alive)
+    user_ns = shell.user_ns
+    initial_names = set(user_ns)
+    kernel_threads = set(sys._current_frames())
+    trusted, parked, wrapped = {}, set(), set()  # trusted: what the test and read-only cells defined
+    busy = [False]  # the main thread runs the hook's own work: its ctypes and frame calls are allowed
+    inside = set()  # threads inside the hook: the hook's own attribute reads raise events too
 
-    def put_back(namespace):
+    def put_back():
         """Put back what the student's code replaced; return what was."""
         undone = set()
-        for module, attribute, value in recorded:
-            if vars(module).get(attribute, missing) is not value:
-                setattr(module, attribute, value)
-                undone.add(f"{getattr(module, '__name__', '?')}.{attribute}")
+        for namespace, module_name, attribute, value in recorded:
+            if namespace.get(attribute, missing) is not value:
+                namespace[attribute] = value
+                undone.add(f"{module_name}.{attribute}")
         for module_name, module in recorded_modules.items():
             if sys.modules.get(module_name) is not module:
                 sys.modules[module_name] = module
@@ -105,19 +124,10 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
             if getattr(sys, attribute) is not value:
                 setattr(sys, attribute, value)
                 undone.add(f"sys.{attribute}")
-        for trusted_name, value in trusted.items():
-            if namespace.get(trusted_name, missing) is not value:
-                namespace[trusted_name] = value
-                undone.add(trusted_name)
-        if "np" in namespace and namespace["np"] is not numpy:
-            namespace["np"] = numpy
-            undone.add("np")
-        if gettrace() is not None or getprofile() is not None or threading.gettrace() or threading.getprofile():
+        if sys.gettrace() is not None or sys.getprofile() is not None:
             undone.add("the trace function")
-        settrace(None)  # also removes a tracer set from C (PyEval_SetTrace), which gettrace() may not show
-        setprofile(None)
-        threading.settrace(None)
-        threading.setprofile(None)
+        sys.settrace(None)  # also removes a tracer set from C (PyEval_SetTrace), which gettrace() may not show
+        sys.setprofile(None)
         for number, handler in recorded_signals.items():
             try:
                 if handler is not None and signal.getsignal(number) is not handler:
@@ -135,7 +145,9 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
             numpy.seterr(**recorded_numpy_errors)
             numpy.seterrcall(recorded_numpy_callback)
             undone.add("numpy's error handling")
-        if gc.callbacks != recorded_gc_callbacks:
+        callbacks = list(gc.callbacks)
+        if len(callbacks) != len(recorded_gc_callbacks) or any(
+                mine is not theirs for mine, theirs in zip(callbacks, recorded_gc_callbacks)):
             gc.callbacks[:] = recorded_gc_callbacks
             undone.add("gc.callbacks")
         if sys.getrecursionlimit() != recorded_recursion or sys.getswitchinterval() != recorded_switch:
@@ -149,245 +161,271 @@ def _make_guard(name):  # noqa: C901 (one closure on purpose: nothing of it is r
         thread for good, so that even `except BaseException` cannot keep it patching during the tests."""
 
         def __init__(self, *args):
-            parked.add(threading.get_ident())
-            threading.Event().wait()
+            parked.add(get_ident())
+            lock = allocate_lock()
+            lock.acquire()
+            lock.acquire()  # never released
 
-    parked = set()
+    def threads():
+        return set(sys._current_frames())
 
-    def stop_threads():
-        """Park every thread the student's code started (a thread could patch numpy while a test runs)."""
-        started = set(sys._current_frames()) - kernel_threads - parked - {threading.get_ident()}
-        for ident in started:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(Parked))
-        for thread in threading.enumerate():  # give each a moment to reach its next instruction
-            if thread.ident in started:
-                thread.join(0.05)
-        return {"a thread"} if started else set()
+    def park(idents):
+        for ident in idents:
+            set_async_exception(ctypes.c_ulong(ident), ctypes.py_object(Parked))
+        if idents:
+            time.sleep(0.05)  # each reaches its next instruction, and parks
+        return {"a thread"} if idents else set()
 
-    # --- IPython's machinery: set aside during each test, and given back to the student after it.
-    hook_holders = {
-        shell: ["input_transformers_cleanup", "input_transformers_post", "input_transformer_manager",
-                "ast_transformers", "custom_exceptions", "CustomTB", "events", "displayhook", "display_pub",
-                "display_formatter", "compile", "InteractiveTB", "SyntaxTB", "history_manager", "user_ns",
-                "user_global_ns", "kernel"],
-        sys: ["displayhook", "excepthook"],
+    # --- The protections that hold at every moment, test or not. What they refuse ends the kernel (SafeExecute
+    # then runs the notebook again without that cell): an exception would carry this hook's frame to the student.
+    hook_functions = {"audit", "run", "run_test", "test_body"}  # the frames that hold the key or the tests
+
+    def protected(code):
+        return type(code) is code_type and (code.co_filename.startswith("<hidden test ") or (
+            code.co_filename == guard_file and code.co_name in hook_functions))
+
+    def refuse():
+        os._exit(3)
+
+    def frame_code(frame):
+        return frame.f_code if type(frame) is frame_type else None
+
+    revealing = {
+        "f_code": frame_code,
+        "tb_frame": lambda entry: frame_code(entry.tb_frame) if type(entry) is traceback_type else None,
+        "__code__": lambda function: function.__code__ if type(function) is function_type else None,
+        **{name: (lambda attribute: lambda obj: frame_code(getattr(obj, attribute, None)) if type(obj) in (
+            types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType) else None)(name)
+           for name in ("gi_frame", "cr_frame", "ag_frame")},
+        **{name: (lambda attribute: lambda obj: getattr(obj, attribute, None) if type(obj) in (
+            types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType) else None)(name)
+           for name in ("gi_code", "cr_code", "ag_code")},
     }
-    hook_objects = [shell, shell.events, shell.displayhook, shell.display_pub, shell.display_formatter,
-                    *shell.display_formatter.formatters.values(), shell.compile, shell.history_manager,
-                    shell.input_transformer_manager, shell.InteractiveTB, shell.SyntaxTB, sys.stdout, sys.stderr,
-                    *([kernel] if kernel is not None else [])]
-    hook_containers = [shell.input_transformers_cleanup, shell.input_transformers_post, shell.ast_transformers,
-                       shell.input_transformer_manager.cleanup_transforms,
-                       shell.input_transformer_manager.line_transforms,
-                       shell.input_transformer_manager.token_transformers,
-                       shell.events.callbacks, *shell.events.callbacks.values(), shell.display_formatter.formatters,
-                       *(printers for formatter in shell.display_formatter.formatters.values()
-                         for printers in (formatter.singleton_printers, formatter.type_printers,
-                                          formatter.deferred_printers)),
-                       *([kernel.shell_handlers] if kernel is not None else [])]
-    plain_bases = (object, type)
-    hook_classes = {cls for holder in hook_objects for cls in type(holder).__mro__
-                    if cls not in plain_bases and not cls.__module__.startswith("traitlets")}
-    hook_classes |= {cls for cls in vars(sys.modules["IPython.core.interactiveshell"]).values()
-                     if isinstance(cls, type) and cls.__module__ == "IPython.core.interactiveshell"}
+    refused = {"sys.addaudithook", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._current_frames"}
 
-    def methods(cls):
-        return {attribute for attribute, value in list(vars(cls).items())
-                if callable(value) or isinstance(value, (property, staticmethod, classmethod, types.MemberDescriptorType))}
-
-    def overriding(holder):
-        """Instance attributes that hide a method of the object's class (`shell.run_cell = ...`)."""
-        kind = type(holder)
-        return {attribute for attribute in list(vars(holder)) if callable(getattr(kind, attribute, None))}
-
-    recorded_methods = {cls: methods(cls) for cls in hook_classes}
-    recorded_overrides = {holder: overriding(holder) for holder in hook_objects}
-
-    def hooks():
-        """The machinery's state now: the identity of each hook and the contents of each hook list."""
-        state = {}
-        for holder, attributes in hook_holders.items():
-            for attribute in attributes:
-                state["attribute", id(holder), attribute] = (holder, attribute, getattr(holder, attribute, missing))
-        for holder in hook_objects:
-            for attribute in recorded_overrides[holder] | overriding(holder):
-                state["instance", id(holder), attribute] = (holder, attribute, vars(holder).get(attribute, missing))
-        for container in hook_containers:
-            state["contents", id(container), ""] = (container, "", list(container.items()) if isinstance(
-                container, dict) else list(container))
-        for cls in hook_classes:
-            for attribute in recorded_methods[cls] | methods(cls):
-                state["class", id(cls), attribute] = (cls, attribute, vars(cls).get(attribute, missing))
-        return state
-
-    def changed(before, after):
-        """The hooks that differ between two states, by name."""
-        names = set()
-        for key in before.keys() | after.keys():
-            old, new = before.get(key, (None, None, missing))[2], after.get(key, (None, None, missing))[2]
-            if key[0] == "contents":
-                same = len(old) == len(new) and all(a is b or (type(a) is tuple and a[0] is b[0] and a[1] is b[1])
-                                                     for a, b in zip(old, new))
-            else:
-                same = old is new
-            if not same:
-                holder = (before.get(key) or after.get(key))[0]
-                label = getattr(holder, "__name__", type(holder).__name__)
-                names.add(f"{label}.{key[2]}" if key[2] else f"a hook list of {label}")
-        return names
-
-    def restore(state):
-        """Put the machinery back in a state `hooks()` returned."""
-        current = hooks()
-        for key in current.keys() - state.keys():  # an override or class attribute added since
-            holder, attribute, _ = current[key]
-            delattr(holder, attribute)
-        for key, (holder, attribute, value) in state.items():
-            if key[0] == "contents":
-                if isinstance(holder, dict):
-                    holder.clear()
-                    holder.update(value)
-                else:
-                    holder[:] = value
-            elif current.get(key, (None, None, missing))[2] is not value:
-                if value is missing:
-                    delattr(holder, attribute)
-                else:
-                    setattr(holder, attribute, value)
-
-    recorded_hooks = hooks()
+    def audit(name, args):
+        me = get_ident()
+        if type(name) is not str or me in inside:
+            return
+        inside.add(me)
+        try:
+            if name == event:
+                if me == main_thread and not busy[0]:
+                    run(args)
+                return
+            if busy[0] and me == main_thread or me in test_threads:
+                return
+            if name in refused or name.startswith("ctypes.") or (
+                    name in ("sys.settrace", "sys.setprofile") and args[0] is not None) or (
+                    name == "sys._getframe" and protected(frame_code(args[0]))) or (
+                    name == "object.__getattr__" and type(args[1]) is str and args[1] in revealing
+                    and protected(revealing[args[1]](args[0]))):
+                refuse()
+        finally:
+            inside.discard(me)
 
     # --- The student's functions, as the tests call them.
+    test_threads = set()
+    plain_kinds = {float: float.__float__, int: int.__index__, complex: complex.__complex__, str: str.__str__}
+    exact_kinds = {bool, int, float, complex, str, bytes, type(None), *numpy_numbers, numpy.bool_}
+
     def plain(value):
-        """A value of a class of the student's own, made from numbers or arrays, loses its overrides."""
+        """What a student's function returned, as numbers, arrays, lists and tuples of its own classes only
+        (never a subclass whose comparisons the student wrote), read without running any of the student's code."""
         kind = type(value)
         if kind in (tuple, list):
-            return kind(map(plain, value))
-        if kind.__module__ in ("builtins", "numpy"):
+            return kind(plain(item) for item in value)
+        if kind is dict:
+            return {plain(key): plain(item) for key, item in value.items()}
+        if kind in exact_kinds or kind is ndarray:
             return value
-        if isinstance(value, ndarray):
-            return asarray(value)
-        base = next((base for base in plain_types if isinstance(value, base)), None)
-        return base(value) if base is not None else value
+        if issubclass(kind, ndarray):
+            return array_view(value, ndarray)
+        for base, convert in plain_kinds.items():
+            if issubclass(kind, base):
+                return convert(value)
+        raise TypeError(f"your function returned a {kind.__name__} of its own: return numbers, numpy arrays, "
+                        "lists or tuples")
 
-    def with_plain_results(function):
-        @functools.wraps(function)
+    def wrapped_for_tests(function):
+        """The student's function as the test sees it: run in a thread of its own, with plain results."""
         def call(*args, **kwargs):
-            try:
-                return plain(function(*args, **kwargs))
-            finally:
-                if gettrace() is not None or getprofile() is not None:
-                    replaced_during_test.add("the trace function")
-                settrace(None)  # a tracer set by the student's function would rewrite the test's frame
-                setprofile(None)
-        wrapped[id(call)] = call
+            if get_ident() not in test_threads:  # the student's code calling it: no new thread
+                return function(*args, **kwargs)
+            context, box, done = contextvars.copy_context(), [], allocate_lock()
+            done.acquire()
+            before = threads()
+
+            def student_call():
+                try:
+                    box.append((True, context.run(function, *args, **kwargs)))
+                except BaseException as error:
+                    box.append((False, error))
+                finally:
+                    done.release()
+            ident = start_thread(student_call, ())
+            done.acquire()
+            while ident in threads():  # released early by the student's code: wait for the function's end
+                time.sleep(0.001)
+            park(threads() - before - parked)  # a thread the function started must not run during the test
+            if len(box) != 1:
+                raise AssertionError("the tests cannot be trusted: your function reached into the grader")
+            returned, outcome = box[0]
+            if not returned:
+                raise outcome
+            return plain(outcome)
+        wrapped.add(id(call))
         return call
 
-    def wrap_students_functions(namespace):
-        for function_name, value in list(namespace.items()):
-            if (callable(value) and not function_name.startswith("_") and function_name not in trusted
-                    and function_name not in initial_names and id(value) not in wrapped
-                    and not isinstance(value, (type, types.ModuleType))):
-                namespace[function_name] = with_plain_results(value)
+    tests_globals, tests_own = {}, set()  # one namespace for every test, and the names the tests themselves set
 
-    # --- What a test leaves behind: nothing of its source.
-    def forget(mark, filename=None):
-        """Drop from the interpreter's memory every input that holds `mark` (history, In, _i*, linecache)."""
-        placeholder = "# (a cell of the grader's ran here)"
-        history = shell.history_manager
-        for inputs in (history.input_hist_parsed, history.input_hist_raw):
-            inputs[:] = [placeholder if mark in entry else entry for entry in inputs]
-        history.db_input_cache[:] = [(line, placeholder, placeholder) if mark in source + raw else (line, source, raw)
-                                     for line, source, raw in history.db_input_cache]
-        for attribute in ("_i00", "_i", "_ii", "_iii"):
-            if mark in getattr(history, attribute, ""):
-                setattr(history, attribute, placeholder)
-        for variable, value in list(shell.user_ns.items()):
-            if variable.startswith("_i") and isinstance(value, str) and mark in value:
-                shell.user_ns[variable] = placeholder
-        for cached, entry in list(linecache.cache.items()):
-            if cached == filename or any(mark in line for line in entry[2]):
-                del linecache.cache[cached]
-        parent = kernel.get_parent("shell") if kernel is not None and hasattr(kernel, "get_parent") else {}
-        if mark in str(parent.get("content", {}).get("code", "")):
-            parent["content"]["code"] = placeholder
-
-    def without_frames_of(error, filename):
-        """The error without the traceback entries of the test's and the guard's code (their locals hold the
-        test's data), so that `sys.last_traceback` shows the student nothing of the test."""
-        for exception in (error, error.__context__, error.__cause__):
-            if exception is None:
+    def test_namespace():
+        """The tests' globals, brought up to date: the student's names (exact strings only, none that shadows a
+        builtin, functions wrapped), except the names the tests set, then the test helpers and numpy as recorded.
+        Returns the names that shadow builtins."""
+        shadowing = set()
+        for name, value in list(user_ns.items()):
+            if type(name) is not str or name in tests_own:
                 continue
-            kept = []
-            entry = exception.__traceback__
-            while entry is not None:
-                if entry.tb_frame.f_code.co_filename in (filename, guard_file):
-                    try:
-                        entry.tb_frame.clear()
-                    except RuntimeError:  # the frame still runs (ours)
-                        pass
-                else:
-                    kept.append(entry)
-                entry = entry.tb_next
-            for first, second in zip(kept, kept[1:] + [None]):
-                first.tb_next = second
-            exception.__traceback__ = kept[0] if kept else None
+            if name in builtin_names:
+                shadowing.add(name)
+                tests_globals.pop(name, None)
+                continue
+            if name not in initial_names and not name.startswith("_") and callable(value) and not issubclass(
+                    type(value), (type, types.ModuleType)):
+                value = wrapped_for_tests(value)
+            tests_globals[name] = value
+        tests_globals.update(trusted)
+        tests_globals["np"] = numpy
+        return shadowing
+
+    def without_protected_frames(error, depth=0):
+        """The error without the traceback entries of the guard's and the tests' code."""
+        if depth > 3 or not issubclass(type(error), BaseException):
+            return error
+        kept, entry = [], exception_traceback.__get__(error)
+        while type(entry) is traceback_type:
+            if not protected(entry.tb_frame.f_code):
+                kept.append(entry)
+            entry = entry.tb_next
+        for first, second in zip(kept, kept[1:] + [None]):
+            first.tb_next = second
+        exception_traceback.__set__(error, kept[0] if kept else None)
+        for link in (exception_context, exception_cause):
+            linked = link.__get__(error)
+            if linked is not None:
+                without_protected_frames(linked, depth + 1)
         return error
 
     def definitions(tree):
         names = []
         for statement in tree.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if type(statement) in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
                 names.append(statement.name)
-            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+            elif type(statement) in (ast.Import, ast.ImportFrom):
                 names += [(alias.asname or alias.name).split(".")[0] for alias in statement.names]
         return names
 
-    def run(source, nonce, filename):
-        namespace = shell.user_ns
-        students_hooks = hooks()
-        undone = put_back(namespace) | stop_threads()
-        restore(recorded_hooks)
-        if undone:
-            print_("[the grader undid what the notebook's code had replaced: " + ", ".join(sorted(undone)[:5]) + "]")
-        wrap_students_functions(namespace)
-        replaced_during_test.clear()
-        tree = builtin_compile(source, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        final = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        value = None
+    def run(args):
+        """The audit event `coursekit.test`: run test `index` for `nonce`, and hand the cell what it defined (its
+        visible part), the grader's notes, and the signed proof of its run or its error."""
+        if len(args) != 3 or type(args[0]) is not int or type(args[1]) is not str or type(args[2]) is not list:
+            return
+        index, nonce, outcome = args
+        if index not in pending:
+            return
         try:
-            builtin_exec(builtin_compile(tree, filename, "exec", dont_inherit=True, optimize=0), namespace)
-            if final is not None:
-                value = builtin_eval(builtin_compile(ast.Expression(final.value), filename, "eval",
-                                                     dont_inherit=True, optimize=0), namespace)
-        except BaseException as error:
-            raise without_frames_of(error, filename) from None
+            run_test(index, nonce, outcome)
+        except BaseException as failure:  # the guard's own: no traceback of its frames reaches the cell
+            outcome[:] = [{}, [], RuntimeError(f"the grader's guard failed: {type(failure).__name__}")]
+
+    def run_test(index, nonce, outcome):
+        busy[0] = True
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # no finalizer of the student's runs in this frame
+        try:
+            undone = put_back() | park(threads() - kernel_threads - parked - {main_thread})
+            notes = ["[the grader undid what the notebook's code had replaced: " + ", ".join(sorted(undone)[:5]) + "]"
+                     ] if undone else []
+            filename = test_file.format(index)
+            tree = builtin_compile(pending[index], filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            final = tree.body.pop() if tree.body and type(tree.body[-1]) is ast.Expr else None
+            code = builtin_compile(tree, filename, "exec", dont_inherit=True, optimize=0)
+            final_code = final and builtin_compile(ast.Expression(final.value), filename, "eval", dont_inherit=True,
+                                                   optimize=0)
+            shadowing = test_namespace()
+            namespace = tests_globals
+            snapshot = dict(namespace)
+            context, box, done = contextvars.copy_context(), [], allocate_lock()
+            done.acquire()
+            before = threads()
+
+            def test_body():
+                test_threads.add(get_ident())
+                try:
+                    context.run(builtin_exec, code, namespace)
+                    box.append((True, final_code and context.run(builtin_eval, final_code, namespace)))
+                except BaseException as error:
+                    box.append((False, error))
+                finally:
+                    done.release()
+            ident = start_thread(test_body, ())
+            done.acquire()
+            while ident in threads():
+                time.sleep(0.001)
+            test_threads.discard(ident)
+            replaced = put_back() | park(threads() - before - parked)
+            trusted.update({name: namespace[name] for name in definitions(tree) if name in namespace})
+            tests_own.update(name for name, value in list(namespace.items())
+                             if type(name) is str and snapshot.get(name, missing) is not value)
+            defined = {name: value for name, value in list(namespace.items()) if type(name) is str
+                       and name in shown[index] and snapshot.get(name, missing) is not value}
+            if shadowing - initial_names:
+                notes.append("[the test ignored your names that hide Python's builtins: "
+                             + ", ".join(sorted(shadowing - initial_names)[:5]) + "]")
+            outcome += [defined, notes]
+            if len(box) != 1:
+                replaced.add("the grader's own state")
+            passed, value = box[0] if box else (False, None)
+            if not passed:
+                outcome.append(without_protected_frames(value))
+            elif replaced - {"a thread"}:
+                outcome.append(AssertionError(
+                    "the tests cannot be trusted: the notebook's code replaced " + ", ".join(sorted(replaced)[:5])
+                    + " while this test ran. Leave numpy, Python's builtins, IPython and the test helpers as they are."))
+            else:
+                credit = repr(float(value)) if type(value) in (int, float) or type(value) in numpy_numbers else "-"
+                signature = signer.copy()
+                signature.update(f"{nonce}|{index}|{credit}".encode())
+                outcome.append(f"[coursekit proof {nonce} {credit} {signature.hexdigest()}]")
         finally:
-            replaced_during_test.update(put_back(namespace) | changed(recorded_hooks, hooks()))
-            restore(recorded_hooks)
-            trusted.update({defined: namespace[defined] for defined in definitions(tree) if defined in namespace})
-            restore(students_hooks)
-        if replaced_during_test:
-            raise AssertionError(
-                "the tests cannot be trusted: the notebook's code replaced "
-                + ", ".join(sorted(replaced_during_test)[:5])
-                + " while this test ran. Do not change numpy, Python's builtins, IPython or the test helpers.")
-        credit = repr(float(value)) if isinstance(value, (int, float, numpy.number)) and not isinstance(
-            value, bool) else "-"
-        digest = hashlib.sha256(source.encode()).hexdigest()[:16]
-        recorded_sys["stdout"].write(f"\n{proof_mark} {nonce} {digest} {credit}]\n")
-        recorded_sys["stdout"].flush()
+            busy[0] = False
+            if gc_was_enabled:
+                gc.enable()
 
-    class Guard:
-        __slots__ = ()
+    def forget(cell_source, result=None):
+        """Drop every trace of this cell's source (it holds the key and the tests) from the interpreter."""
+        placeholder = "# (the grader's guard ran here)"
+        history = shell.history_manager
+        for inputs in (history.input_hist_parsed, history.input_hist_raw):
+            inputs[:] = [placeholder if cell_source in entry else entry for entry in inputs]
+        history.db_input_cache[:] = [(line, placeholder, placeholder) for line, _, _ in history.db_input_cache]
+        for attribute in ("_i00", "_i", "_ii", "_iii"):
+            setattr(history, attribute, placeholder)
+        for variable in [variable for variable in user_ns if variable.startswith("_i")]:
+            if type(user_ns[variable]) is str and cell_source in user_ns[variable]:
+                user_ns[variable] = placeholder
+        for cached in [cached for cached, entry in linecache.cache.items() if cell_source in "".join(entry[2])]:
+            del linecache.cache[cached]
+        parent = kernel.get_parent("shell") if kernel is not None else {}
+        if cell_source in str(parent.get("content", {}).get("code", "")):
+            parent["content"]["code"] = placeholder
 
-        def run_test(self, source, nonce):
-            filename = sys._getframe(1).f_code.co_filename  # the cell's: tracebacks say "Cell In[n]"
-            try:
-                run(source, nonce, filename)
-            finally:
-                forget(nonce, filename)
+    def forget_after_this_cell(result):
+        forget(marker)
+        result.info.raw_cell = result.info.transformed_cell = ""
+        shell.events.unregister("post_run_cell", forget_after_this_cell)
 
-    guard_file = sys._getframe(0).f_code.co_filename
-    forget(name, guard_file)
-    return Guard()
+    forget(marker)
+    shell.events.register("post_run_cell", forget_after_this_cell)
+    sys.addaudithook(audit)  # the last step: from now on, the hook is the guard

@@ -10,8 +10,8 @@ cell that kills or hangs its kernel costs that cell only.
   happened, and the notebook runs again from the start in a fresh kernel, without that cell: the
   student keeps the points of everything else.
 - Where GuardTestCells set up its guard, each test and read-only cell is sent as one call to the guard,
-  with a nonce drawn for that execution; the guard's proof of a complete run is taken out of the
-  outputs, and a test cell without it fails (guard_test_cells.py says why).
+  with a nonce drawn for that execution; the guard's signed proof of a complete run is taken out of the
+  outputs, and a test cell without a valid one fails (guard_test_cells.py says why).
 - Kernels keep no history database: the interpreter's memory of a test's source is what the guard forgets.
 
 Set in nbgrader_config.py in place of Execute among `Autograde.autograde_preprocessors`.
@@ -31,6 +31,10 @@ from nbgrader.preprocessors import Execute
 
 from ..sandbox import SandboxedKernelManager
 from . import guard_test_cells
+
+
+class GuardFailed(RuntimeError):
+    """The guard's first cell failed in the kernel: this submission cannot be graded safely (a grader's bug)."""
 
 
 class SafeExecute(Execute):
@@ -53,15 +57,18 @@ class SafeExecute(Execute):
 
     def preprocess(self, nb: NotebookNode, resources=None, km=None):
         self._stopped: dict[int, NotebookNode] = {}  # cell index -> the error output it gets instead of running
-        self._guard = nb.metadata.get(guard_test_cells.METADATA_KEY)
+        self._key = nb.metadata.get(guard_test_cells.METADATA_KEY)
+        self._guarded = [index for index, cell in enumerate(nb.cells) if guard_test_cells.is_guarded(cell)]
         while True:
             attempt = copy.deepcopy(nb)
             self._output_bytes = collections.Counter()
             self._running = None
-            self._sent: dict[int, tuple[str, str]] = {}  # guarded cell index -> (its source, the nonce sent with it)
+            self._sent: dict[int, tuple[int, str]] = {}  # cell index -> (its rank among guarded cells, the nonce)
             self._proofs: dict[int, float | None] = {}  # guarded cell index -> the value its proof carried
             try:
                 executed, resources = super().preprocess(attempt, resources, km)
+            except GuardFailed:
+                raise
             except Exception as error:  # noqa: BLE001 (a dead, hung or garbled kernel: each cell stops once at most)
                 if self.abandoned or self._running is None or self._running in self._stopped:
                     raise
@@ -78,11 +85,14 @@ class SafeExecute(Execute):
             cell.outputs = [self._stopped[index]]
             return cell, resources
         self._running = index
-        if not (self._guard and guard_test_cells.is_guarded(cell)):
-            return super().preprocess_cell(cell, resources, index)
+        if not (self._key and index in self._guarded):
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            if self._key and cell.source.startswith(guard_test_cells.SIGNATURE) and cell.outputs:
+                raise GuardFailed(f"the grader's guard did not start: {cell.outputs[0]}")
+            return cell, resources
         source, nonce = cell.source, secrets.token_hex(16)
-        self._sent[index] = (source, nonce)
-        cell.source = guard_test_cells.call(self._guard, source, nonce)
+        self._sent[index] = (self._guarded.index(index), nonce)
+        cell.source = guard_test_cells.call(*self._sent[index])
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         finally:
@@ -115,8 +125,8 @@ class SafeExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     def _without_proofs(self, msg: dict, cell_index: int) -> dict:
-        source, nonce = self._sent[cell_index]
-        text, proven, value = guard_test_cells.take_proof(msg["content"].get("text", ""), source, nonce)
+        rank, nonce = self._sent[cell_index]
+        text, proven, value = guard_test_cells.take_proof(msg["content"].get("text", ""), self._key, rank, nonce)
         if proven:
             self._proofs[cell_index] = value
         return {**msg, "content": {**msg["content"], "text": text}}
@@ -126,8 +136,10 @@ def _stopped_output(error: Exception) -> NotebookNode:
     if isinstance(error, CellTimeoutError):
         name, reason = "CellTimeoutError", "this cell ran past its time limit and did not stop when asked"
     elif isinstance(error, DeadKernelError):
-        name, reason = "KernelDied", ("the kernel died while running this cell (it exited, or went over its "
-                                      "memory or CPU limit)")
+        name, reason = "KernelDied", ("the kernel died while running this cell (it exited, went over its memory or "
+                                      "CPU limit, or did what the grader forbids while it grades: reading the "
+                                      "tests' code or frames, the garbage collector's lists of objects, ctypes, "
+                                      "a tracer)")
     else:
         name, reason = "KernelBroken", f"the kernel stopped answering properly while running this cell ({error})"
     return new_output("error", ename=name, evalue=f"{reason}; the notebook was run again without it",
