@@ -19,6 +19,7 @@ import codecs
 import functools
 import html
 import re
+import unicodedata
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -33,6 +34,9 @@ from .guard_test_cells import without_guard
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_FRAME = re.compile(r"Cell In\[(\d+)\]")
 _WHITESPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+_INVISIBLE = re.compile("[" + "".join(chr(code) for code in range(0x110000)
+                                      if unicodedata.category(chr(code)) == "Cf") + "]")
 
 
 class HideHiddenTests(NbGraderPreprocessor):
@@ -59,6 +63,7 @@ class HideHiddenTests(NbGraderPreprocessor):
                     output.traceback = [self.scrubbed(frame, secrets) for frame in output.traceback
                                         if not _runs_in(frame, test_runs)]
                     output.evalue = self.scrubbed(output.get("evalue", ""), secrets)
+                    output.ename = self.scrubbed(output.get("ename", ""), secrets)
                 if "text" in output:
                     output.text = self.scrubbed(output.text, secrets)
                 for mime, value in output.get("data", {}).items():
@@ -108,8 +113,10 @@ def _secret_lines(master: Path, modified: float, begin: str, end: str, shortest:
 
 
 def _holds_one_of(line: str, secrets: frozenset[str]) -> bool:
-    """Whether a line holds a secret as printed, escaped in a repr, or escaped in HTML."""
-    plain = _ANSI.sub("", line)
+    """Whether a line holds a secret as printed, escaped in a repr, or in HTML (tags and entities), once
+    invisible characters (zero-width spaces, ...) are dropped and look-alike characters folded (NFKC)."""
+    plain = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _ANSI.sub("", line)))
+    plain = _TAG.sub("", plain) + "\n" + plain
     try:
         unescaped = codecs.decode(plain, "unicode_escape")
     except (UnicodeDecodeError, ValueError):

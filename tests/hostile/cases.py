@@ -507,7 +507,117 @@ def accuracy(t_true, t_pred):
         caller = caller.f_back
     return np.mean(t_true == t_pred)""")),
 ]
+# Forging the guard's proof (red team, first round): each ends with no points gained.
+FORGE = """
+import ast, hashlib
 
+def proof_for(code):
+    call = ast.parse(code).body[1].value
+    index, nonce = call.args[1].value, call.args[2].value
+    return f"print('[coursekit proof {nonce} 1.5 ' + hashlib.sha256(b'guess').hexdigest() + ']')"
+"""
+CASES += [
+    HostileCase("prints_a_proof_in_place_of_each_test", untouched_with(FORGE + """
+def forge(lines):
+    code = ''.join(lines)
+    return [proof_for(code) + '\\n'] if 'coursekit.test' in code else lines
+get_ipython().input_transformers_cleanup.append(forge)"""), UNTOUCHED),
+    HostileCase("rewrites_each_test_in_the_kernels_handler", untouched_with(FORGE + """
+kernel = get_ipython().kernel
+original = kernel.shell_handlers['execute_request']
+async def execute_request(*args):
+    content = args[-1]['content']
+    if 'coursekit.test' in content.get('code', ''):
+        content['code'] = proof_for(content['code'])
+    result = original(*args)
+    return await result if hasattr(result, '__await__') else result
+kernel.shell_handlers['execute_request'] = execute_request"""), UNTOUCHED),
+    HostileCase("replaces_sys_audit", untouched_with("""
+import sys
+sys.audit = lambda event, *args: args[-1].extend([{}, [], '[coursekit proof x 1.5 ' + '0' * 64 + ']'])"""),
+        UNTOUCHED),
+    HostileCase("shadows_len_to_pass_a_wrong_sgd", after("sgd", """
+import builtins
+
+def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None):
+    rng = np.random.default_rng(seed)
+    W = 0.01 * rng.standard_normal((Phi.shape[1], n_classes))
+    losses, k = [], 0
+    for epoch in range(n_epochs):
+        for n in range(len(t)):  # never shuffles
+            W = W - learning_rate / (1 + decay * k) * gradient(W, Phi[n:n + 1], t[n:n + 1])
+            k += 1
+        losses.append(cross_entropy(W, Phi, t))
+    return W, np.array(losses)
+
+def len(obj):
+    n = builtins.len(obj)
+    return max(n, 2) if isinstance(obj, set) else n"""), Expected(loses_points_in=frozenset({"test_sgd"}))),
+    HostileCase("asks_the_garbage_collector_for_every_object", after("accuracy", """
+import gc
+objects = gc.get_objects()"""), Expected(loses_points_in=ACCURACY, cell_output=("accuracy", "KernelDied"))),
+    HostileCase("reads_the_code_of_the_functions_the_tests_pass_it", after("numerical_gradient", """
+numerical_gradient_reference = numerical_gradient
+
+def numerical_gradient(f, W, h=1e-5):
+    print('LEAKED', f.__code__.co_consts)
+    return numerical_gradient_reference(f, W, h)"""),
+        Expected(may_lose_points_in=frozenset({"test_numerical_gradient", "test_gradient"}))),
+    HostileCase("returns_what_its_caller_expects", after("accuracy", """
+import sys
+
+def accuracy(t_true, t_pred):
+    frame = sys._getframe(0).f_back
+    while frame is not None:
+        for value in frame.f_locals.values():
+            if isinstance(value, float) and 0 < value < 1:
+                return value
+        frame = frame.f_back
+    return np.sum(t_true == t_pred)"""), Expected(loses_points_in=ACCURACY)),
+]
+# Correct work written in the ways the guard must not penalise: full marks.
+CASES += [
+    HostileCase("correct_with_numpy_ufunc_methods", after("cross_entropy", """
+from numpy import logaddexp
+
+def cross_entropy(W, Phi, t):
+    A = Phi @ W
+    return float(np.sum(logaddexp.reduce(A, axis=1) - A[np.arange(len(t)), t]))""")),
+    HostileCase("correct_with_callable_objects_and_builtin_names", after("softmax", """
+import functools
+
+class RowMax:
+    def __call__(self, A):
+        return A.max(axis=1, keepdims=True)
+
+class Shifter:
+    def __call__(self, A):
+        return A - self.reference(A)
+    def reference(self, A):
+        return row_max(A)
+
+row_max, shift = RowMax(), Shifter()
+max = None  # a variable named like a builtin, unused by the tests
+
+@functools.lru_cache(maxsize=None)
+def unit(n):
+    return n
+
+def softmax(A):
+    with np.errstate(over='raise'):
+        E = np.exp(shift(A))
+    return E / E.sum(axis=1, keepdims=unit(True))""")),
+    HostileCase("correct_with_display_and_logging_inside", after("accuracy", """
+import logging
+from collections import Counter
+from IPython.display import display
+
+def accuracy(t_true, t_pred):
+    hits = Counter(bool(v) for v in np.asarray(t_true) == np.asarray(t_pred))
+    display(hits)
+    logging.getLogger('student').info('accuracy computed')
+    return hits[True] / len(t_true)""")),
+]
 
 
 # Broken files, as they arrive: rejected by the intake with the reason, or graded as their content deserves.
