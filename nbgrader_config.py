@@ -48,7 +48,17 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "coursekit.preprocessors.HideHiddenTests",
     "coursekit.preprocessors.SummarizeResults",
+    "coursekit.preprocessors.MakeInert",
 ]
+
+# Every page built from a submission is inert (coursekit/inert.py): MakeInert cleans the notebook of every script,
+# event handler, form, frame and remote load, and keeps its formulas and images. Feedback runs it last (above), so
+# that it also cleans what the other steps add, through an exporter that gives the pages (opened from disk) a
+# Content-Security-Policy. The formgrader renders submissions with nbconvert's HTMLExporter, configured here: it
+# runs MakeInert as its own preprocessor, which the feedback's exporter, a subclass, does not repeat.
+c.HTMLExporter.preprocessors = ["coursekit.preprocessors.MakeInert"]
+c.GenerateFeedback.exporter_class = "coursekit.inert.InertHTMLExporter"
+c.InertHTMLExporter.preprocessors = []
 
 # `nbgrader zip_collect tp1` reads Moodle's "Download all submissions" zip put in downloaded/tp1/archive/:
 # the participant id becomes the student id; bad files are reported and skipped.

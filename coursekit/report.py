@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from . import grades, notebooks  # noqa: E402
 from .apps.autograde_app import read_log  # noqa: E402
 from .course import ASSIGNMENT, Course  # noqa: E402
+from .inert import CONTENT_SECURITY_POLICY_META  # noqa: E402
 
 MOST_FREQUENT = 10
 
@@ -140,7 +141,7 @@ def _page(graded: ClassGrades) -> str:
               "<p>No grading log: grade with <code>coursekit autograde</code> to record each submission's time.</p>")
     mean = sum(totals.values()) / len(totals)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Class report: {ASSIGNMENT}</title>
+<html lang="en"><head>{CONTENT_SECURITY_POLICY_META}<meta charset="utf-8"><title>Class report: {ASSIGNMENT}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
 img{{max-width:100%}}</style></head><body>
