@@ -744,3 +744,100 @@ CASES += [
 
 # Attacks on the pages built from a submission (feedback, formgrader, class report): no student script runs.
 # (markup cases: added below this line)
+# Each carries `harm`, JavaScript that does every harm a test can see: it marks the page (title, window name,
+# localStorage, console), opens a dialog, calls the probe address and, in the formgrader, where the instructor is
+# logged in, writes a file into the course folder through Jupyter's contents API with the page's _xsrf cookie.
+# `hostile` appends markup to a written answer (a markdown cell) as it appends code to a code cell. Each earns
+# what its code deserves: full marks, but for the failure with HTML in its message, which the report lists.
+MARKER = "PWNED"
+PROBE = "http://127.0.0.1:9"  # nothing listens on the discard port: the browser's attempt is what a test sees
+WRITTEN_FILE = "written_by_a_submission.txt"
+MARKUP_CASES: list[str] = []  # their names, for the tests that open their pages
+TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4o6SEFTEMLQkAvM5EAT6yk8sAAAAASUVORK5CYII="
+
+
+def harm(case: str) -> str:
+    """The hostile script, without spaces or double quotes so that it fits anywhere, an unquoted attribute too."""
+    xsrf = "document.cookie.match(/_xsrf=([^;]*)/)[1]"
+    steps = [f"top.document.title='{MARKER}'", f"top.name='{MARKER}'", f"localStorage.setItem('{MARKER}','{case}')",
+             f"console.log('{MARKER}:{case}')", f"fetch('{PROBE}/{case}')",
+             f"fetch('/api/contents/{case}.{WRITTEN_FILE}',{{method:'PUT',headers:{{'X-XSRFToken':{xsrf}}},"
+             f"body:JSON.stringify({{type:'file',format:'text',content:'{MARKER}'}})}})",
+             f"alert('{MARKER}:{case}')"]
+    return ";".join(f"try{{{step}}}catch(e){{}}" for step in steps)
+
+
+def markup(name: str, cell_id: str, make: Callable[[str], str], expected: Expected = Expected(),
+           script_of: str | None = None) -> None:
+    """A markup case: make(the hostile script of the case, or of script_of) appended to a solution cell."""
+    MARKUP_CASES.append(name)
+    hostile(name, cell_id, make(harm(script_of or name)), expected)
+
+
+def script(js: str) -> str:
+    return f"<script>{js}</script>"
+
+
+def img_onerror(js: str) -> str:
+    return f'<img src=x onerror="{js}">'
+
+
+def svg_with(js: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" onload="{js}">{script(js)}'
+            '<rect width="40" height="40" fill="teal"/></svg>')
+
+
+def data_url(mimetype: str, content: str) -> str:
+    import base64
+    return f"data:{mimetype};base64,{base64.b64encode(content.encode()).decode()}"
+
+
+def displayed(what: str) -> str:
+    """Python that displays an output, as a student's code can."""
+    return f"from IPython.display import display, HTML, Javascript, Markdown, SVG\ndisplay({what})"
+
+
+# In a written answer, next to its formula (Q1's answer).
+ANSWER = "q1_principle"
+markup("answer_with_a_script", ANSWER, script)
+markup("answer_with_event_handlers", ANSWER,
+       lambda js: f'{img_onerror(js)} <details open ontoggle="{js}"><summary>more</summary></details>')
+markup("answer_with_svg_scripts", ANSWER,
+       lambda js: f'{svg_with(js)}\n\n<svg><animate onbegin="{js}" attributeName="x" dur="1s"/></svg>')
+markup("answer_with_an_iframe_srcdoc", ANSWER, lambda js: f'<iframe srcdoc="{script(js)}"></iframe>')
+markup("answer_with_javascript_links", ANSWER,
+       lambda js: f'<a href="javascript:{js}">a hint</a>, <a href="jav&#x09;ascript:{js}">another</a>, '
+                  f"[a third](javascript:{js})")
+markup("answer_with_a_form", ANSWER,
+       lambda js: f'<form action="{PROBE}/form"><input name="grade" autofocus onfocus="{js}">'
+                  f'<button formaction="javascript:{js}">Send</button></form>')
+markup("answer_with_a_meta_refresh", ANSWER,
+       lambda js: f'<meta http-equiv="refresh" content="0;url={PROBE}/answer_with_a_meta_refresh">')
+markup("answer_with_a_base_href", ANSWER, lambda js: f'<base href="{PROBE}/answer_with_a_base_href/">')
+markup("answer_with_objects_and_embeds", ANSWER,
+       lambda js: f'<object data="{data_url("text/html", script(js))}"></object>'
+                  f'<embed src="{data_url("image/svg+xml", svg_with(js))}">')
+markup("answer_with_remote_css", ANSWER,
+       lambda js: f"<style>@import url({PROBE}/import.css); body {{background: url({PROBE}/style.png)}}</style>"
+                  f'<div style="background-image: url({PROBE}/inline.png)">styled</div>')
+markup("answer_with_mutation_xss", ANSWER, lambda js: f"<math><mtext><table><mglyph><style>{img_onerror(js)}")
+
+# Outputs of the student's code (autograde clears saved outputs: these come from code that runs).
+CODE = "make_blobs"
+markup("html_output_with_a_script", CODE, lambda js: displayed(f"HTML({script(js)!r})"))
+markup("isolated_html_output_with_a_script", CODE,
+       lambda js: displayed(f"HTML({script(js)!r}), metadata={{'text/html': {{'isolated': True}}}}"))
+markup("javascript_output", CODE, lambda js: displayed(f"Javascript({js!r})"))
+markup("raw_javascript_output", CODE,
+       lambda js: displayed(f"{{'application/javascript': {js!r}, 'text/plain': 'js'}}, raw=True"))
+markup("markdown_output_with_html", CODE,
+       lambda js: displayed(f"Markdown({img_onerror(js) + f' [a hint](javascript:{js})'!r})"))
+markup("svg_output_with_a_script", CODE, lambda js: displayed(f"SVG({svg_with(js)!r})"))
+markup("png_output_with_a_hostile_width", CODE,  # nbconvert writes width= unquoted, escaping quotes only
+       lambda js: displayed(f"{{'image/png': {TINY_PNG!r}}}, raw=True, "
+                            f"metadata={{'image/png': {{'width': {'8 onload=' + js!r}}}}}"))
+# Two students hand in the same failure, so that the report, which lists the most frequent ones, shows it.
+for copy_of_the_failure in ["fails_with_html_in_its_message", "copies_the_failure_with_html_in_its_message"]:
+    markup(copy_of_the_failure, "confusion_matrix",
+           lambda js: f"def confusion_matrix(t_true, t_pred, n_classes):\n    raise ValueError({img_onerror(js)!r})",
+           Expected(loses_points_in=CONFUSION), script_of="fails_with_html_in_its_message")
