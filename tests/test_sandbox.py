@@ -3,11 +3,13 @@ a kernel can write, filled until it stops; what it sees of its working folder; t
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import nbformat
@@ -98,16 +100,25 @@ def fill(folder, limit=2 * 2**30):
 '''
 
 
+def in_a_thread(function, *args):
+    """Run a function in a thread of its own: the session's browser keeps an event loop running in this one, and
+    jupyter_client's and nbclient's synchronous calls need a thread without one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 class Kernel:
-    """A kernel started with the kernel manager SafeExecute starts its kernels with, in a working folder."""
+    """A kernel started with the kernel manager SafeExecute starts its kernels with, in a working folder; its
+    event loop runs in a thread of its own (see `in_a_thread`)."""
 
     def __init__(self, working_folder: Path):
         self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
         self.manager = SafeExecute().kernel_manager_class(kernel_name="python3")
-        self.loop.run_until_complete(self.manager.start_kernel(cwd=str(working_folder)))
+        self.wait(self.manager.start_kernel(cwd=str(working_folder)))
         self.client = self.manager.client()
         self.client.start_channels()
-        self.loop.run_until_complete(self.client.wait_for_ready(timeout=60))
+        self.wait(self.client.wait_for_ready(timeout=60))
         self.run(PROBES)
 
     def run(self, code: str) -> str:
@@ -117,17 +128,20 @@ class Kernel:
         def keep(message):
             if message["msg_type"] == "stream":
                 printed.append(message["content"]["text"])
-        reply = self.loop.run_until_complete(self.client.execute_interactive(code, output_hook=keep, timeout=120))
+        reply = self.wait(self.client.execute_interactive(code, output_hook=keep, timeout=120))
         assert reply["content"]["status"] == "ok", reply["content"]
         return "".join(printed)
+
+    def wait(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def value(self, expression: str):
         return json.loads(self.run(f"print(json.dumps({expression}))"))
 
     def stop(self) -> None:
         self.client.stop_channels()
-        self.loop.run_until_complete(self.manager.shutdown_kernel(now=True))
-        self.loop.close()
+        self.wait(self.manager.shutdown_kernel(now=True))
+        self.loop.call_soon_threadsafe(self.loop.stop)
 
 
 def one_cell_notebook(code: str):
@@ -224,7 +238,7 @@ def test_safe_execute_runs_a_notebook_in_the_sandbox_and_removes_the_kernels_fol
 
     executor = SafeExecute(on_notebook_start=on_start)
     notebook = one_cell_notebook("import os\nprint(os.getuid() != 0, os.path.exists('tp1_sgd.ipynb'))")
-    executed, _ = executor.preprocess(notebook, {"metadata": {"path": str(working_folder)}})
+    executed, _ = in_a_thread(executor.preprocess, notebook, {"metadata": {"path": str(working_folder)}})
     assert executed.cells[0].outputs[0]["text"] == f"{os.geteuid() == 0} False\n"
     assert type(seen["provisioner"]) is SandboxProvisioner and seen["provisioner"].confined
     assert not seen["runtime"].exists()
@@ -241,7 +255,7 @@ class InstalledSpecsKernelManager(SandboxedKernelManager):
 def test_a_kernel_launched_by_another_provisioner_is_stopped_and_grading_refused(tmp_path):
     manager = InstalledSpecsKernelManager(kernel_name="python3")
     with pytest.raises(SandboxUnavailable, match="launched by LocalProvisioner, not by the sandbox's provisioner"):
-        asyncio.run(manager.start_kernel(cwd=str(tmp_path)))
+        in_a_thread(asyncio.run, manager.start_kernel(cwd=str(tmp_path)))
     assert not manager.has_kernel
 
 

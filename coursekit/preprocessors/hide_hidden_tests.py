@@ -109,7 +109,8 @@ def _secret_lines(master: Path, modified: float, begin: str, end: str, shortest:
                 inside = begin in line
                 continue
             (hidden if inside else elsewhere).add(_squeezed(line))
-    return frozenset(line for line in hidden - elsewhere if len(line) >= shortest)
+    # A hidden line that lies within a line students see (`return x` in `return x, t`) is not a secret.
+    return frozenset(line for line in hidden if len(line) >= shortest and not any(line in seen for seen in elsewhere))
 
 
 def _holds_one_of(line: str, secrets: frozenset[str]) -> bool:
@@ -130,6 +131,7 @@ def _squeezed(text: str) -> str:
 
 
 def _runs_in(frame: str, executions: set[str]) -> bool:
-    """Whether a traceback frame shows code of one of the given cell executions."""
-    match = _CELL_FRAME.search(_ANSI.sub("", frame))
-    return bool(match) and match.group(1) in executions
+    """Whether a traceback frame shows code of one of the given cell executions, or of the guard or a hidden test."""
+    plain = _ANSI.sub("", frame)
+    match = _CELL_FRAME.search(plain)
+    return (bool(match) and match.group(1) in executions) or "<coursekit guard>" in plain or "<hidden test " in plain

@@ -125,8 +125,22 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
     stashed = []  # keys of the notebook's namespace that are not plain strings: kept alive, so no finalizer runs
 
     def put_back():
-        """Put back what the student's code replaced; return what was."""
+        """Put back what the student's code replaced; return what was. Signal handlers and timers first: a
+        handler of the student's could otherwise patch again what was just put back."""
         undone = set()
+        for number, handler in recorded_signals.items():
+            try:
+                if handler is not None and signal.getsignal(number) is not handler:
+                    signal.signal(number, handler)
+                    undone.add("a signal handler")
+            except (OSError, ValueError, TypeError):
+                pass
+        for timer in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
+            if signal.getitimer(timer) != (0.0, 0.0):
+                signal.setitimer(timer, 0)
+                undone.add("a timer")
+        if signal.alarm(0):
+            undone.add("a timer")
         for namespace, module_name, attribute, value in recorded:
             if namespace.get(attribute, missing) is not value:
                 namespace[attribute] = value
@@ -147,19 +161,6 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
             undone.add("the trace function")
         sys.settrace(None)  # also removes a tracer set from C (PyEval_SetTrace), which gettrace() may not show
         sys.setprofile(None)
-        for number, handler in recorded_signals.items():
-            try:
-                if handler is not None and signal.getsignal(number) is not handler:
-                    signal.signal(number, handler)
-                    undone.add("a signal handler")
-            except (OSError, ValueError, TypeError):
-                pass
-        for timer in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
-            if signal.getitimer(timer) != (0.0, 0.0):
-                signal.setitimer(timer, 0)
-                undone.add("a timer")
-        if signal.alarm(0):
-            undone.add("a timer")
         if numpy.geterr() != recorded_numpy_errors or numpy.geterrcall() is not recorded_numpy_callback:
             numpy.seterr(**recorded_numpy_errors)
             numpy.seterrcall(recorded_numpy_callback)
@@ -347,12 +348,13 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
         return shadowing
 
     def without_protected_frames(error, depth=0):
-        """The error without the traceback entries of the guard's and the tests' code."""
+        """The error without the traceback entries of the guard's and the tests' code: the student's frames only."""
         if depth > 3 or not issubclass(type(error), BaseException):
             return error
         kept, entry = [], exception_traceback.__get__(error)
         while type(entry) is traceback_type:
-            if not protected(entry.tb_frame.f_code):
+            code = entry.tb_frame.f_code
+            if not (protected(code) or code.co_filename == guard_file):  # the student's own frames only
                 kept.append(entry)
             entry = entry.tb_next
         for first, second in zip(kept, kept[1:] + [None]):

@@ -29,7 +29,8 @@ class Expected:
     cell_output: tuple[str, str] | None = None  # (cell id, words its output shows)
     late: bool = False  # the gradebook must record the submission as late
     note: str | None = None  # words of the grader's note at the top of the autograded notebook
-    # Where the OS decides (which fork fails first), the cells that may lose points, instead of an exact set.
+    # Where the OS decides (which fork fails first, when a timer fires), the cells that may lose points, beyond
+    # those of loses_points_in, which must.
     may_lose_points_in: frozenset[str] | None = None
 
 
@@ -155,10 +156,14 @@ hostile("allocates_memory_without_end", "one_hot", """
 hoard = []
 while True:
     hoard.append(np.ones(2**24))""", Expected(cell_output=("one_hot", "MemoryError")))
+# The fork bomb's processes use up the kernel's process allowance, so the guard may not start the threads the
+# following tests run in: those may be lost too (no point gained, and the other students' kernels are untouched).
+FROM_CONFUSION = frozenset({"test_confusion_matrix", "test_sgd_accuracy", "test_random_relu_features",
+                            "test_circles_accuracy"})
 hostile("forks_without_end", "confusion_matrix", """
 import os
 while True:
-    os.fork()""", Expected(may_lose_points_in=CONFUSION))
+    os.fork()""", Expected(may_lose_points_in=FROM_CONFUSION))
 hostile("prints_hundreds_of_megabytes", "add_bias", "for _ in range(300):\n    print('x' * 10**6)",
         Expected(cell_output=("add_bias", "output cut")))
 
@@ -390,7 +395,8 @@ def patch(signum, frame):
     np.isclose = lambda *args, **kwargs: True
     np.allclose = lambda *args, **kwargs: True
 signal.signal(signal.SIGALRM, patch)
-signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)"""), Expected(loses_points_in=ACCURACY)),
+signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)"""),
+        Expected(loses_points_in=ACCURACY, may_lose_points_in=ACCURACY | {"test_confusion_matrix"})),
     HostileCase("patches_numpy_from_gc_callbacks", with_wrong_accuracy("""
 import gc
 gc.callbacks.append(lambda phase, info: setattr(np, 'isclose', lambda *args, **kwargs: True))"""),
