@@ -1,7 +1,6 @@
 """Reading feedback pages as a student does, and the lines of the hidden tests that must never appear in them."""
 from __future__ import annotations
 
-import codecs
 import html
 import re
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from coursekit import notebooks
+from coursekit.preprocessors.hide_hidden_tests import unescaped_repr
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -39,10 +39,6 @@ def leaked_lines(text: str, secrets: set[str]) -> set[str]:
     squeezed = {secret: _WHITESPACE.sub("", secret) for secret in secrets}
     leaked = set()
     for line in text.split("\n"):
-        try:
-            unescaped = codecs.decode(line, "unicode_escape")
-        except (UnicodeError, ValueError):
-            unescaped = line
-        forms = [_WHITESPACE.sub("", line), _WHITESPACE.sub("", unescaped)]
+        forms = [_WHITESPACE.sub("", line), _WHITESPACE.sub("", unescaped_repr(line))]
         leaked |= {secret for secret, form in squeezed.items() if any(form in candidate for candidate in forms)}
     return leaked

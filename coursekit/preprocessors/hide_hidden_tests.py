@@ -20,6 +20,7 @@ import functools
 import html
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -118,12 +119,19 @@ def _holds_one_of(line: str, secrets: frozenset[str]) -> bool:
     invisible characters (zero-width spaces, ...) are dropped and look-alike characters folded (NFKC)."""
     plain = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _ANSI.sub("", line)))
     plain = _TAG.sub("", plain) + "\n" + plain
-    try:
-        unescaped = codecs.decode(plain, "unicode_escape")
-    except (UnicodeDecodeError, ValueError):
-        unescaped = plain
+    unescaped = unescaped_repr(plain)
     forms = {_squeezed(plain), _squeezed(html.unescape(plain)), _squeezed(unescaped)}
     return any(secret in form for form in forms for secret in secrets)
+
+
+def unescaped_repr(text: str) -> str:
+    """Text as a string's repr would have escaped it, unescaped (`\\n` back to a line break); as is if it cannot be."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # "invalid escape sequence": any backslash in the text
+        try:
+            return codecs.decode(text, "unicode_escape")
+        except (UnicodeError, ValueError):
+            return text
 
 
 def _squeezed(text: str) -> str:
