@@ -120,7 +120,7 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
     user_ns = shell.user_ns
     initial_names = set(user_ns)
     kernel_threads = set(sys._current_frames())
-    trusted, parked, wrapped = {}, set(), set()  # trusted: what the test and read-only cells defined
+    trusted, parked = {}, set()  # trusted: what the test and read-only cells defined
     inside = set()  # threads inside the hook: the hook's own attribute reads raise events too
     stashed = []  # keys of the notebook's namespace that are not plain strings: kept alive, so no finalizer runs
 
@@ -305,23 +305,24 @@ def _make_guard(key, tests, event):  # noqa: C901 (one closure on purpose: nothi
                     box.append((False, error))
                 finally:
                     done.release()
-            ident = start_thread(student_call, ())
-            done.acquire()
-            while ident in threads():  # released early by the student's code: wait for the function's end
-                time.sleep(0.001)
-            park(threads() - before - parked)  # a thread the function started must not run during the test
-            for name, value in saved.items():
-                if value is missing:
-                    user_ns.pop(name, None)
-                else:
-                    user_ns[name] = value
+            try:
+                ident = start_thread(student_call, ())
+                done.acquire()
+                while ident in threads():  # released early by the student's code: wait for the function's end
+                    time.sleep(0.001)
+                park(threads() - before - parked)  # a thread the function started must not run during the test
+            finally:  # the student's own functions back, even when no thread could start (a fork bomb's doing)
+                for name, value in saved.items():
+                    if value is missing:
+                        user_ns.pop(name, None)
+                    else:
+                        user_ns[name] = value
             if len(box) != 1:
                 raise AssertionError("the tests cannot be trusted: your function reached into the grader")
             returned, outcome = box[0]
             if not returned:
                 raise outcome
             return plain(outcome)
-        wrapped.add(id(call))
         return call
 
     tests_globals, tests_own = {}, set()  # one namespace for every test, and the names the tests themselves set
