@@ -37,9 +37,26 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# What students find in place of the solutions.
+# What students find in place of the solutions: a graded function raises until it is written (its test cell fails);
+# an ungraded exercise (a cell tagged `ungraded-exercise`: a plot, an experiment) does nothing, so that *Run All*
+# reaches the last cell whatever the student skipped. nbgrader's own steps otherwise, in nbgrader's order.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "coursekit.preprocessors.QuietUngradedExercises",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Feedback opens with what to fix, test by test, and shows each test's result and message, never the
 # hidden tests' code.

@@ -27,6 +27,15 @@ def solution_cells(notebook: NotebookNode) -> dict[str, NotebookNode]:
     return {grade_id(cell): cell for cell in notebook.cells if nbgrader_metadata(cell).get("solution")}
 
 
+UNGRADED_EXERCISE = "ungraded-exercise"  # the tag of the solution cells of exercises that no test grades
+
+
+def ungraded_exercises(notebook: NotebookNode) -> dict[str, NotebookNode]:
+    """The solution cells of the ungraded exercises (plots, experiments), by grade id."""
+    return {cell_id: cell for cell_id, cell in solution_cells(notebook).items()
+            if UNGRADED_EXERCISE in cell.metadata.get("tags", [])}
+
+
 def test_cells(notebook: NotebookNode) -> dict[str, NotebookNode]:
     """The autograded test cells, by grade id."""
     return {

@@ -2,8 +2,9 @@
 from .guard_test_cells import GuardTestCells
 from .hide_hidden_tests import HideHiddenTests
 from .make_inert import MakeInert
+from .quiet_ungraded_exercises import QuietUngradedExercises
 from .restore_test_cells import RestoreTestCells
 from .safe_execute import SafeExecute
 from .summarize_results import SummarizeResults
 
-__all__ = ["GuardTestCells", "HideHiddenTests", "MakeInert", "RestoreTestCells", "SafeExecute", "SummarizeResults"]
+__all__ = ["GuardTestCells", "HideHiddenTests", "MakeInert", "QuietUngradedExercises", "RestoreTestCells", "SafeExecute", "SummarizeResults"]
