@@ -1,13 +1,16 @@
 """The master notebook: the assignment's contract, its grading scale, and a clean run of its solution."""
 from __future__ import annotations
 
+import ast
 import inspect
+import re
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from coursekit import notebooks
+from coursekit.course import REPO_ROOT
 
 CONTRACT = {
     "make_blobs": "(n_per_class, n_classes=3, radius=2.0, std=1.0, seed=None)",
@@ -16,7 +19,7 @@ CONTRACT = {
     "one_hot": "(t, n_classes)",
     "cross_entropy": "(W, Phi, t)",
     "gradient": "(W, Phi, t)",
-    "numerical_gradient": "(f, W, h=1e-05)",
+    "numerical_gradient": "(f, W, eps=1e-05)",
     "sgd": "(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None)",
     "gradient_descent": "(Phi, t, n_classes, learning_rate, n_iters)",
     "predict": "(W, Phi)",
@@ -84,3 +87,49 @@ def test_master_passes_every_visible_check_and_gets_full_partial_credit(executed
         results = [output for output in cell.outputs if output.output_type == "execute_result"]
         for result in results:
             assert float(result.data["text/plain"]) == cell.metadata.nbgrader.points, cell_id
+
+
+ANNOUNCEMENTS_HEADING = "### Every hidden check, and where the student reads it"
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _announcement_rows() -> list[tuple[str, str, str]]:
+    """The README table's rows: (test cell, words of the hidden check's message, the announcing sentence)."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert ANNOUNCEMENTS_HEADING in readme, f"the README has no section {ANNOUNCEMENTS_HEADING!r}"
+    table = readme.split(ANNOUNCEMENTS_HEADING, 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
+    rows = []
+    for line in ("|" + table).split("\n")[2:]:
+        cell_id, check, announcement = [column.strip() for column in line.strip("|").split(" | ")]
+        rows.append((cell_id.strip("`"), _QUOTED.findall(check)[0], _QUOTED.findall(announcement)[-1]))
+    return rows
+
+
+def _hidden_checks(master) -> list[tuple[str, list[str]]]:
+    """Each assertion of the hidden tests: its test cell and the literal pieces of its message."""
+    checks = []
+    for cell_id, cell in notebooks.test_cells(master).items():
+        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+        for node in ast.walk(ast.parse(hidden)):
+            if isinstance(node, ast.Assert):
+                pieces = [_squeezed(piece.value) for piece in ast.walk(node.msg)
+                          if isinstance(piece, ast.Constant) and isinstance(piece.value, str)] if node.msg else []
+                checks.append((cell_id, pieces))
+    return checks
+
+
+def test_every_hidden_check_has_a_row_in_the_readme_table_quoting_the_sentence_that_announces_it(master, release):
+    rows = _announcement_rows()
+    student_text = _squeezed("\n".join(cell.source for cell in release.cells))
+    for cell_id, pieces in _hidden_checks(master):
+        assert any(row_cell == cell_id and any(words in piece for piece in pieces) for row_cell, words, _ in rows), (
+            f"README table: no row for the hidden check of {cell_id} whose message is {' … '.join(pieces)!r}")
+    hidden_text = {cell_id: _squeezed(cell.source) for cell_id, cell in notebooks.test_cells(master).items()}
+    for cell_id, words, announcement in rows:
+        assert words in hidden_text.get(cell_id, ""), f"README table: {cell_id} has no check saying {words!r}"
+        assert _squeezed(announcement) in student_text, (
+            f"README table: the student version does not say {announcement!r} (announcing {cell_id}: {words!r})")

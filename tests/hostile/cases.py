@@ -566,9 +566,9 @@ objects = gc.get_objects()"""), Expected(loses_points_in=ACCURACY, cell_output=(
     HostileCase("reads_the_code_of_the_functions_the_tests_pass_it", after("numerical_gradient", """
 numerical_gradient_reference = numerical_gradient
 
-def numerical_gradient(f, W, h=1e-5):
+def numerical_gradient(f, W, eps=1e-5):
     print('LEAKED', f.__code__.co_consts)
-    return numerical_gradient_reference(f, W, h)"""),
+    return numerical_gradient_reference(f, W, eps)"""),
         Expected(may_lose_points_in=frozenset({"test_numerical_gradient", "test_gradient"}))),
     HostileCase("returns_what_its_caller_expects", after("accuracy", """
 import sys

@@ -4,12 +4,12 @@ LOSES_POINTS_IN = ["test_numerical_gradient"]
 FEEDBACK_MENTIONS = {"test_numerical_gradient": "changed W"}
 
 
-def numerical_gradient(f, W, h=1e-5):
+def numerical_gradient(f, W, eps=1e-5):
     G = np.zeros(W.shape)
     for index in np.ndindex(W.shape):
-        W[index] += h
+        W[index] += eps
         f_plus = f(W)
-        W[index] -= 2 * h
+        W[index] -= 2 * eps
         f_minus = f(W)
-        G[index] = (f_plus - f_minus) / (2 * h)
+        G[index] = (f_plus - f_minus) / (2 * eps)
     return G

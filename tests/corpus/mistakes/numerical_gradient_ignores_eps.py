@@ -1,10 +1,10 @@
-"""numerical_gradient with its own fixed step, whatever h it is given."""
+"""numerical_gradient with its own fixed step, whatever eps it is given."""
 
 LOSES_POINTS_IN = ["test_numerical_gradient"]
-FEEDBACK_MENTIONS = {"test_numerical_gradient": "should use the step h=0.5"}
+FEEDBACK_MENTIONS = {"test_numerical_gradient": "should use the step eps=0.5"}
 
 
-def numerical_gradient(f, W, h=1e-5):
+def numerical_gradient(f, W, eps=1e-5):
     G = np.zeros(W.shape)
     for index in np.ndindex(W.shape):
         step = np.zeros(W.shape)
