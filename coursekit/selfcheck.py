@@ -54,7 +54,20 @@ def _failure(cell) -> str | None:
             return notebooks.error_message(output).split("\n")[0]
         if output.output_type == "stream" and output.name == "stderr":
             return "wrote to stderr, which the grader counts as a failure: " + output.text.split("\n")[0]
+        credit = _partial_credit(output)
+        if credit is not None and credit < cell.metadata.nbgrader.points:
+            return f"partial credit, {credit:g} of {cell.metadata.nbgrader.points:g} points on the visible example"
     return None
+
+
+def _partial_credit(output) -> float | None:
+    """The number a test cell's last expression gave, which nbgrader takes as its partial credit."""
+    if output.output_type != "execute_result":
+        return None
+    try:
+        return float(output.data.get("text/plain", ""))
+    except ValueError:
+        return None
 
 
 def report(results: list[CellOutcome]) -> str:
