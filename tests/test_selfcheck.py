@@ -51,3 +51,17 @@ def test_an_unreadable_file_exits_2_naming_it(tmp_path):
         checked = selfcheck(path)
         assert checked.returncode == 2
         assert f"{path}: not a readable notebook" in checked.stdout
+
+
+def test_a_partial_credit_below_the_points_is_listed_as_such_and_exits_1(tmp_path, master, release):
+    notebook = synthetic.fill(release, synthetic.Case.reference().solutions(master))
+    accuracy_test = next(cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get(
+        "grade_id") == "test_sgd_accuracy")
+    accuracy_test.source += "\nsgd_accuracy_credit = 0.75\nsgd_accuracy_credit"
+    path = tmp_path / "tp1_sgd.ipynb"
+    nbformat.write(notebook, path)
+    checked = selfcheck(path)
+    assert checked.returncode == 1
+    line = next(line for line in checked.stdout.split("\n") if line.startswith("test_sgd_accuracy "))
+    assert "FAIL  partial credit, 0.75 of 1.5 points" in line
+    assert "17 of 18 test cells pass" in checked.stdout
