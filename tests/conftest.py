@@ -1,10 +1,16 @@
 """Fixtures shared by the suite: the repository's notebooks, and a course graded for real by nbgrader."""
 from __future__ import annotations
 
+import ast
+import json
 import os
 import shutil
+from dataclasses import dataclass
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
+from nbformat import NotebookNode
 from playwright.sync_api import Browser, sync_playwright
 
 from coursekit import notebooks
@@ -24,6 +30,70 @@ def master():
 @pytest.fixture(scope="session")
 def release():
     return notebooks.read(REPOSITORY.notebook("release"))
+
+
+# The cell the session's run of the master ends with: it prints, as JSON, the kernel's variables that hold numbers
+# (numbers, numeric arrays, dicts of them with their keys as repr), for the tests that read what the notebook computed.
+KERNEL_PROBE = """
+def _print_numeric_globals():
+    import json
+    import numpy
+
+    def jsonable(value):
+        if isinstance(value, (bool, int, float, numpy.integer, numpy.floating)):
+            return value.item() if isinstance(value, numpy.generic) else value
+        if isinstance(value, (numpy.ndarray, list, tuple)):
+            try:
+                array = numpy.asarray(value)
+            except ValueError:  # ragged
+                return None
+            return array.tolist() if array.dtype.kind in "biuf" and 0 < array.size <= 10_000 else None
+        if isinstance(value, dict) and value:
+            items = {repr(key): jsonable(item) for key, item in value.items()}
+            return items if all(item is not None for item in items.values()) else None
+        return None
+
+    found = {name: jsonable(value) for name, value in globals().items() if not name.startswith("_")}
+    print(json.dumps({name: value for name, value in found.items() if value is not None}))
+
+
+_print_numeric_globals()
+"""
+
+
+def kernel_values(printed: str) -> dict:
+    """What KERNEL_PROBE printed, as Python values: lists for arrays, dicts with their keys evaluated back."""
+    def key(text):
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+    values = json.loads(printed)
+    return {name: {key(k): v for k, v in value.items()} if isinstance(value, dict) else value
+            for name, value in values.items()}
+
+
+@dataclass(frozen=True)
+class MasterRun:
+    notebook: NotebookNode  # the master as executed, each cell with its outputs
+    kernel: dict  # the kernel's numeric variables after the last cell, by name (see KERNEL_PROBE)
+
+
+@pytest.fixture(scope="session")
+def master_run(master) -> MasterRun:
+    """The master notebook executed once, in a fresh python3 kernel as nbgrader does, for every test that reads it."""
+    executed = nbformat.from_dict(master)
+    executed.cells.append(nbformat.v4.new_code_cell(KERNEL_PROBE))
+    NotebookClient(executed, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    probe = executed.cells.pop()
+    printed = "".join(output.get("text", "") for output in probe.outputs if output.get("name") == "stdout")
+    assert printed, f"the probe cell printed nothing: {[output.get('evalue') for output in probe.outputs]}"
+    return MasterRun(executed, kernel_values(printed))
+
+
+@pytest.fixture(scope="session")
+def executed_master(master_run) -> NotebookNode:
+    return master_run.notebook
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,6 @@ import ast
 import inspect
 import re
 
-import nbformat
-import pytest
-from nbclient import NotebookClient
-
 from coursekit import notebooks
 from coursekit.course import REPO_ROOT
 
@@ -64,13 +60,6 @@ def test_master_is_saved_without_outputs_and_with_the_standard_kernel(master):
     for cell in master.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"cell {cell.id} holds outputs"
-
-
-@pytest.fixture(scope="module")
-def executed_master(master):
-    executed = nbformat.from_dict(master)
-    NotebookClient(executed, timeout=120, kernel_name="python3", allow_errors=True).execute()
-    return executed
 
 
 def test_master_runs_without_errors_or_anything_on_stderr(executed_master):
