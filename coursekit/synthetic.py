@@ -90,8 +90,12 @@ def _is_docstring(statement: ast.stmt, module: ast.Module) -> bool:
 
 
 def corpus_cases(folder: Path = CORPUS) -> list[Case]:
-    """Every case of a corpus folder (recursively), sorted by name."""
-    return sorted((Case.from_file(path) for path in folder.rglob("*.py")), key=lambda case: case.name)
+    """Every case of a corpus folder (recursively), sorted by name, which is the student id it is graded under."""
+    paths = sorted(folder.rglob("*.py"), key=lambda path: path.stem)
+    for first, second in zip(paths, paths[1:]):
+        if first.stem == second.stem:
+            raise CaseError(f"{first} and {second}: two cases named {first.stem} (the name is the student id)")
+    return [Case.from_file(path) for path in paths]
 
 
 def fill(release: NotebookNode, solutions: dict[str, str]) -> NotebookNode:

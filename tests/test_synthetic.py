@@ -40,3 +40,12 @@ def test_a_function_that_is_not_a_solution_cell_is_refused(tmp_path, master):
     case = synthetic.Case.from_file(write_case(tmp_path, "LOSES_POINTS_IN = []\ndef helper():\n    pass\n"))
     with pytest.raises(synthetic.CaseError, match="helper is not a solution cell"):
         case.solutions(master)
+
+
+def test_two_cases_of_the_same_name_in_a_corpus_are_refused_with_both_files_named(tmp_path):
+    for folder in ["correct", "mistakes"]:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "softmax_twice.py").write_text('"""A case."""\nLOSES_POINTS_IN = []\n')
+    with pytest.raises(synthetic.CaseError, match="two cases named softmax_twice") as refusal:
+        synthetic.corpus_cases(tmp_path)
+    assert "correct/softmax_twice.py" in str(refusal.value) and "mistakes/softmax_twice.py" in str(refusal.value)

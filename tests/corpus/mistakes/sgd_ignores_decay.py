@@ -1,7 +1,7 @@
 """SGD with a constant step: the decay argument is ignored."""
 
 LOSES_POINTS_IN = ["test_sgd_decay"]
-FEEDBACK_MENTIONS = {"test_sgd_decay": "learning_rate / (1 + decay * k)"}
+FEEDBACK_MENTIONS = {"test_sgd_decay": "1 / (1 + decay * k)"}
 
 
 def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None):

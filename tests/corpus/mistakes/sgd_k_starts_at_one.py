@@ -1,0 +1,17 @@
+"""SGD counting the update before taking its step: the first update already uses learning_rate / (1 + decay)."""
+
+LOSES_POINTS_IN = ["test_sgd_decay"]
+FEEDBACK_MENTIONS = {"test_sgd_decay": "from 0"}
+
+
+def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None):
+    rng = np.random.default_rng(seed)
+    W = 0.01 * rng.standard_normal((Phi.shape[1], n_classes))
+    losses = []
+    k = 0
+    for epoch in range(n_epochs):
+        for n in rng.permutation(len(t)):
+            k += 1
+            W = W - learning_rate / (1 + decay * k) * gradient(W, Phi[n:n + 1], t[n:n + 1])
+        losses.append(cross_entropy(W, Phi, t))
+    return W, np.array(losses)
