@@ -63,10 +63,13 @@ def run_master(master: NotebookNode, case: Case, seed_offset: int = 0) -> Run:
     import matplotlib.pyplot as plt
 
     solutions = case.solutions(master)
+    ungraded = notebooks.ungraded_exercises(master)
     namespace: dict = {"__name__": "__main__"}
     scores, feedback = {}, {}
     for cell in master.cells:
-        if cell.cell_type != "code":
+        # The ungraded exercises (plots, experiments) grade nothing and no test cell reads what they compute: the
+        # sweeps skip them, two thirds of a run's time.
+        if cell.cell_type != "code" or notebooks.grade_id(cell) in ungraded:
             continue
         metadata = notebooks.nbgrader_metadata(cell)
         source = solutions.get(metadata.get("grade_id"), cell.source)
