@@ -18,8 +18,8 @@ def graded_corpus(tmp_path_factory) -> dict[str, fairness.Outcome]:
     return {outcome.case.name: outcome for outcome in fairness.grade(course, CASES)}
 
 
-def test_corpus_holds_at_least_30_mistakes_and_10_correct_alternatives_all_documented():
-    assert len(MISTAKES) >= 30 and len(CORRECT) >= 10
+def test_corpus_holds_at_least_80_mistakes_and_40_correct_alternatives_all_documented():
+    assert len(MISTAKES) >= 80 and len(CORRECT) >= 40
     for case in CASES:
         assert case.description, f"{case.name} has no docstring"
     for case in MISTAKES:
