@@ -33,13 +33,14 @@ def answers(master) -> dict[str, str]:
 def model_texts(master) -> dict[str, str]:
     """The model answers and the going-further texts, by name, with their lines joined."""
     solutions = notebooks.solution_cells(master)
-    texts = {"q3": solutions["q3_stochastic"].source, "q4": solutions["q4_learning_rate"].source}
+    texts = {"q2": solutions["q2_gradient"].source, "q3": solutions["q3_stochastic"].source,
+             "q4": solutions["q4_learning_rate"].source}
     for cell in master.cells:
         if cell.cell_type == "markdown" and "the Bayes classifier's weights" in cell.source:
             texts["bayes"] = cell.source
         if cell.cell_type == "markdown" and "how many hidden units?" in cell.source:
             texts["hidden_units"] = cell.source
-    assert set(texts) == {"q3", "q4", "bayes", "hidden_units"}, f"texts not found: {set(texts)}"
+    assert set(texts) == {"q2", "q3", "q4", "bayes", "hidden_units"}, f"texts not found: {set(texts)}"
     return {name: " ".join(text.split()) for name, text in texts.items()}
 
 
@@ -77,6 +78,27 @@ def goes_down_smoothly(curve) -> bool:
 
 def goes_down_at_every_step(curve) -> bool:
     return bool(np.all(np.diff(curve) < 0))
+
+
+# Q2(b): gradient descent with the slide's formula, on the notebook's blobs.
+
+def test_the_slides_gradient_gives_the_accuracy_and_the_loss_the_q2_answer_quotes(kernel, answers):
+    step, accuracy_quoted, loss_floor, n_steps = quoted(
+        answers["q2"], r"with gradient descent's step ([\d.]+) from \$W = 0\$: an accuracy of about ([\d.]+) from the "
+                       r"first step on, and a loss above (\d+) after (\d+) steps")
+    Phi, t, K = np.asarray(kernel["Phi_train"]), np.asarray(kernel["t_train"]), int(kernel["K"])
+    W, accuracies = np.zeros((Phi.shape[1], K)), []
+    for _ in range(int(n_steps)):
+        scores = Phi @ W
+        Y = np.exp(scores - scores.max(axis=1, keepdims=True))
+        Y /= Y.sum(axis=1, keepdims=True)
+        W = W - step * Phi.T @ (np.eye(K)[t] - Y[np.arange(len(t)), t][:, None])  # the slide's formula, as printed
+        accuracies.append(np.mean(np.argmax(Phi @ W, axis=1) == t))
+    scores = Phi @ W
+    top = scores.max(axis=1)
+    loss = np.sum(top + np.log(np.exp(scores - top[:, None]).sum(axis=1)) - scores[np.arange(len(t)), t])
+    assert all(about(accuracy, accuracy_quoted) or accuracy < accuracy_quoted for accuracy in accuracies), accuracies
+    assert loss > loss_floor, f"the loss after {n_steps:.0f} steps of the slide's formula is {loss:.0f}"
 
 
 # Q3(b): SGD and gradient descent, each with a constant step (Exercise 3.3).
