@@ -511,7 +511,7 @@ def accuracy(t_true, t_pred):
     while caller is not None:
         print(caller.f_code.co_consts, caller.f_locals.keys())
         caller = caller.f_back
-    return np.mean(t_true == t_pred)""")),
+    return float(np.mean(np.asarray(t_true) == np.asarray(t_pred)))""")),
 ]
 # Forging the guard's proof (red team, first round): each ends with no points gained.
 FORGE = """
