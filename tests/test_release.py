@@ -59,8 +59,9 @@ def test_every_solution_code_cell_is_a_graded_function_or_an_ungraded_exercise(m
 
 def test_release_with_the_graded_functions_written_and_the_rest_as_given_runs_to_its_last_cell(master, release):
     ungraded = notebooks.ungraded_exercises(release)
+    code_cells = {cell_id for cell_id, cell in notebooks.solution_cells(master).items() if cell.cell_type == "code"}
     graded_functions = {cell_id: source for cell_id, source in notebooks.reference_solutions(master).items()
-                        if cell_id not in ungraded and notebooks.solution_cells(master)[cell_id].cell_type == "code"}
+                        if cell_id in code_cells - set(ungraded)}
     student = nbformat.from_dict(synthetic.fill(release, graded_functions))
     NotebookClient(student, timeout=120, kernel_name="python3", allow_errors=True).execute()
     for cell in student.cells:
