@@ -1,0 +1,86 @@
+"""The per-test CSV exporter on a gradebook built here, with nbgrader's own API: an assignment of one notebook with
+a test cell and a written answer, a student who handed in and awaits a manual grade, and one who handed in nothing."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Base, Gradebook
+from sqlalchemy import create_engine
+
+from coursekit.plugins import PerTestCsvExportPlugin
+
+# nbgrader's add_submission warns as it builds the submission's grades, as in every autograde.
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+IDENTITY = ["assignment", "student_id", "last_name", "first_name", "email"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The gradebook, built once: each test grades a copy."""
+    path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
+    # nbgrader's tables created first: a new gradebook would be stamped with its schema version by nbgrader's
+    # `alembic` command, seconds on a busy machine, and the exporter never reads it.
+    Base.metadata.create_all(create_engine(f"sqlite:///{path}"))
+    with Gradebook(f"sqlite:///{path}") as gradebook:
+        gradebook.add_assignment("tp2")
+        gradebook.add_notebook("lab", "tp2")
+        # In the notebook's order, which is not the alphabetical one.
+        gradebook.add_grade_cell("test_fit", "lab", "tp2", max_score=2.0, cell_type="code")
+        gradebook.add_grade_cell("q1", "lab", "tp2", max_score=1.0, cell_type="markdown")
+        gradebook.add_student("ada", first_name="Ada", last_name="Lovelace", email="ada@example.org")
+        gradebook.add_student("bob")
+        gradebook.add_submission("tp2", "ada")
+        autograded = gradebook.find_grade("test_fit", "lab", "tp2", "ada")
+        autograded.auto_score, autograded.needs_manual_grade = 1.5, False
+        gradebook.db.commit()  # q1 keeps nbgrader's default: it needs a manual grade
+    return path
+
+
+@pytest.fixture
+def gradebook(built, tmp_path):
+    shutil.copyfile(built, tmp_path / "gradebook.db")
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        yield gradebook
+
+
+def exported(gradebook, tmp_path, **options) -> tuple[list[str], dict[str, dict]]:
+    destination = tmp_path / "grades_per_test.csv"
+    PerTestCsvExportPlugin(to=str(destination), **options).export(gradebook)
+    with destination.open(newline="") as file:
+        reader = csv.DictReader(file)
+        return reader.fieldnames, {row["student_id"]: row for row in reader}
+
+
+def test_one_column_per_graded_cell_in_the_notebooks_order_between_the_identity_and_the_totals(gradebook, tmp_path):
+    columns, _ = exported(gradebook, tmp_path)
+    assert columns == IDENTITY + ["lab:test_fit", "lab:q1"] + ["score", "max_score", "needs_manual_grade"]
+
+
+def test_a_student_awaiting_a_manual_grade_has_an_empty_cell_for_it_and_the_scores_so_far(gradebook, tmp_path):
+    _, rows = exported(gradebook, tmp_path)
+    assert rows["ada"] == {"assignment": "tp2", "student_id": "ada", "last_name": "Lovelace", "first_name": "Ada",
+                           "email": "ada@example.org", "lab:test_fit": "1.5", "lab:q1": "", "score": "1.5",
+                           "max_score": "3.0", "needs_manual_grade": "True"}
+
+
+def test_a_student_who_handed_in_nothing_gets_zeros_and_awaits_nothing(gradebook, tmp_path):
+    _, rows = exported(gradebook, tmp_path)
+    assert rows["bob"] == {"assignment": "tp2", "student_id": "bob", "last_name": "", "first_name": "", "email": "",
+                           "lab:test_fit": "0.0", "lab:q1": "0.0", "score": "0.0", "max_score": "3.0",
+                           "needs_manual_grade": "False"}
+
+
+def test_a_manual_grade_once_given_fills_its_cell_and_the_total(gradebook, tmp_path):
+    answer = gradebook.find_grade("q1", "lab", "tp2", "ada")
+    answer.manual_score, answer.needs_manual_grade = 1.0, False
+    gradebook.db.commit()
+    _, rows = exported(gradebook, tmp_path)
+    assert (rows["ada"]["lab:q1"], rows["ada"]["score"], rows["ada"]["needs_manual_grade"]) == ("1.0", "2.5", "False")
+
+
+def test_the_export_can_be_limited_to_some_students(gradebook, tmp_path):
+    _, rows = exported(gradebook, tmp_path, student=["bob"])
+    assert list(rows) == ["bob"]
