@@ -22,7 +22,7 @@ import hmac
 import re
 import secrets
 import symtable
-from pathlib import Path
+from importlib import resources
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
@@ -33,7 +33,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 SIGNATURE = "# The grader's guard: runs before the notebook's code (coursekit/preprocessors/kernel_guard.py)."
 EVENT = "coursekit.test"  # the audit event a guarded cell raises
 METADATA_KEY = "coursekit_guard"  # notebook metadata: the key of this execution, for SafeExecute
-_KERNEL_GUARD = (Path(__file__).parent / "kernel_guard.py").read_text()
+# The guard's source, read as the package's data, wherever and however coursekit is installed.
+_KERNEL_GUARD = resources.files(__package__).joinpath("kernel_guard.py").read_text(encoding="utf-8")
 _PROOF = re.compile(r"\[coursekit proof (\S+) (\S+) ([0-9a-f]{64})\]\n?")
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*$", re.M | re.S)
 
