@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # nbgrader calls `alembic` when it creates a gradebook: the environment's bin/ goes first on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test system release bench lock clean
+.PHONY: demo test system release wheel bench lock clean
 
 $(VENV)/installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -40,6 +40,13 @@ system:
 release: $(VENV)/installed
 	$(BIN)/coursekit release
 
+## wheel: dist/coursekit-<version>-py3-none-any.whl, the package as one file: students install the self-check from it
+## (pip install <wheel>), handed out with the assignment; pip install "<wheel>[instructor]" adds the grading stack
+wheel: $(VENV)/installed
+	@# setuptools builds in build/lib and ships all it finds there: a module removed since the last build would ship.
+	rm -rf build/lib build/bdist.*
+	$(BIN)/python -m pip wheel . --no-deps -w dist
+
 ## bench: the notebook's run time and the hidden tests' stability over 1000 seeds
 bench: $(VENV)/installed
 	$(BIN)/python bench/notebook_runtime.py
@@ -53,4 +60,4 @@ lock:
 	  build/lock/bin/python -m pip freeze; } > requirements.txt
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) build dist
