@@ -30,6 +30,8 @@ MESSAGE_QUEUE_BYTES = 512 * 2**10
 # Devices a kernel may write to, which keep nothing (bubblewrap's --dev binds them).
 DEVICES = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"}
 RUNTIME_FOLDER_CAP = 64 * 2**10  # the grader's folder for a kernel: its connection file, a few hundred bytes
+# Seconds a kernel may take to start or to run a probe, a script to run a notebook: a hang guard, not a measured time.
+HANG_GUARD = 600
 
 # Run inside the kernel: each mount point that /proc/self/mountinfo says is writable, and in it every folder (on
 # the same file system) where a file can be created; then, in one such folder per mount, files written 1 MiB at a
@@ -118,7 +120,7 @@ class Kernel:
         self.wait(self.manager.start_kernel(cwd=str(working_folder)))
         self.client = self.manager.client()
         self.client.start_channels()
-        self.wait(self.client.wait_for_ready(timeout=60))
+        self.wait(self.client.wait_for_ready(timeout=HANG_GUARD))
         self.run(PROBES)
 
     def run(self, code: str) -> str:
@@ -128,7 +130,10 @@ class Kernel:
         def keep(message):
             if message["msg_type"] == "stream":
                 printed.append(message["content"]["text"])
-        reply = self.wait(self.client.execute_interactive(code, output_hook=keep, timeout=120))
+        try:
+            reply = self.wait(self.client.execute_interactive(code, output_hook=keep, timeout=HANG_GUARD))
+        except TimeoutError:
+            pytest.fail(f"the sandboxed kernel still running after {HANG_GUARD} s: {code.strip()[:300]}")
         assert reply["content"]["status"] == "ok", reply["content"]
         return "".join(printed)
 
@@ -274,7 +279,8 @@ def test_without_bubblewrap_the_provisioner_refuses_unless_told(tmp_path, told):
     environment.pop("COURSEKIT_UNSANDBOXED", None)
     if told:
         environment["COURSEKIT_UNSANDBOXED"] = "1"
-    run = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True,
+                         timeout=HANG_GUARD)
     if told:
         assert run.returncode == 0 and run.stdout == "ran 42\n", run.stderr
     else:
