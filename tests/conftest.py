@@ -84,7 +84,8 @@ def master_run(master) -> MasterRun:
     """The master notebook executed once, in a fresh python3 kernel as nbgrader does, for every test that reads it."""
     executed = nbformat.from_dict(master)
     executed.cells.append(nbformat.v4.new_code_cell(KERNEL_PROBE))
-    NotebookClient(executed, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    # Hang guards, a cell's run and the kernel's start, far above what they take on a busy machine.
+    NotebookClient(executed, timeout=600, startup_timeout=600, kernel_name="python3", allow_errors=True).execute()
     probe = executed.cells.pop()
     printed = "".join(output.get("text", "") for output in probe.outputs if output.get("name") == "stdout")
     assert printed, f"the probe cell printed nothing: {[output.get('evalue') for output in probe.outputs]}"

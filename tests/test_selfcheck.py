@@ -15,7 +15,8 @@ COURSEKIT = str(Path(sys.executable).parent / "coursekit")
 
 
 def selfcheck(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([COURSEKIT, "selfcheck", str(path)], capture_output=True, text=True, timeout=300)
+    # A hang guard (the check takes seconds); its TimeoutExpired names the command.
+    return subprocess.run([COURSEKIT, "selfcheck", str(path)], capture_output=True, text=True, timeout=600)
 
 
 def test_a_complete_notebook_passes_every_test_and_exits_0(tmp_path, master, release):
