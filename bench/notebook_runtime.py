@@ -17,14 +17,18 @@ from pathlib import Path
 
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
 
 from coursekit import notebooks, synthetic  # noqa: E402
-from coursekit.course import ASSIGNMENT, REPO_ROOT, Course  # noqa: E402
+from coursekit.course import Course  # noqa: E402
+from coursekit.tp1 import ASSIGNMENT  # noqa: E402
+
+REPOSITORY = Course(REPO_ROOT)
 
 
 def execute_master() -> float:
-    master = notebooks.read(Course(REPO_ROOT).notebook("source"))
+    master = notebooks.read(REPOSITORY.notebook(ASSIGNMENT, "source"))
     start = time.perf_counter()
     NotebookClient(master, timeout=120, kernel_name="python3", allow_errors=True).execute()
     return time.perf_counter() - start
@@ -32,9 +36,9 @@ def execute_master() -> float:
 
 def autograde_reference() -> float:
     with tempfile.TemporaryDirectory() as scratch:
-        course = Course.copy_of_repository(Path(scratch))
+        course = REPOSITORY.copy_to(Path(scratch))
         course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-        synthetic.write_class(course, [synthetic.Case.reference()], with_untouched_release=False)
+        synthetic.write_class(course, ASSIGNMENT, [synthetic.Case.reference()], with_untouched_release=False)
         start = time.perf_counter()
         course.nbgrader("autograde", ASSIGNMENT, "--student", "reference")
         return time.perf_counter() - start

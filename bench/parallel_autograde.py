@@ -19,21 +19,25 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
 
-from coursekit import grades, synthetic  # noqa: E402
+from coursekit import grades, synthetic, tp1  # noqa: E402
 from coursekit.apps.autograde_app import read_log  # noqa: E402
-from coursekit.course import ASSIGNMENT, Course  # noqa: E402
+from coursekit.course import Course  # noqa: E402
+from coursekit.tp1 import ASSIGNMENT  # noqa: E402
+
+REPOSITORY = Course(REPO_ROOT)
 
 
 def synthetic_class(folder: Path, size: int) -> Course:
-    course = Course.copy_of_repository(folder)
+    course = REPOSITORY.copy_to(folder)
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    cases = [synthetic.Case.reference(), *synthetic.corpus_cases()]
+    cases = [synthetic.Case.reference(), *tp1.corpus_cases(REPOSITORY)]
     names = itertools.count()
     chosen = [synthetic.Case(f"{case.name}_{next(names)}", case.description, case.functions, case.loses_points_in)
               for case in itertools.islice(itertools.cycle(cases), size)]
-    synthetic.write_class(course, chosen, with_untouched_release=False)
+    synthetic.write_class(course, ASSIGNMENT, chosen, with_untouched_release=False)
     return course
 
 
@@ -60,7 +64,7 @@ def main() -> None:
               f"{parallel_seconds / size:.2f} s per submission", flush=True)
         executions = [outcome.seconds for outcome in read_log(parallel.root / "reports" / ASSIGNMENT /
                                                               "autograde_log.csv")]
-        same = grades.gradebook_contents(sequential) == grades.gradebook_contents(parallel)
+        same = grades.gradebook_contents(sequential, ASSIGNMENT) == grades.gradebook_contents(parallel, ASSIGNMENT)
     print(f"speed-up: {sequential_seconds / parallel_seconds:.2f}x")
     print(f"one notebook's execution, kernel start included: median {statistics.median(executions):.2f} s")
     print(f"same grades in both gradebooks: {'yes' if same else 'NO'}")

@@ -19,16 +19,20 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
 
-from coursekit import inprocess, notebooks, synthetic  # noqa: E402
-from coursekit.course import REPO_ROOT, Course  # noqa: E402
+from coursekit import inprocess, notebooks, synthetic, tp1  # noqa: E402
+from coursekit.course import Course  # noqa: E402
+from coursekit.tp1 import ASSIGNMENT  # noqa: E402
+
+REPOSITORY = Course(REPO_ROOT)
 
 
 def chosen_cases(name: str) -> list[synthetic.Case]:
     if name == "reference":
         return [synthetic.Case.reference()]
-    cases = synthetic.corpus_cases()
+    cases = tp1.corpus_cases(REPOSITORY)
     if name == "correct":
         return [case for case in cases if not case.loses_points_in]
     return [case for case in cases if case.name == name] or sys.exit(f"no case named {name} in tests/corpus/")
@@ -60,7 +64,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes (default: all cores)")
     arguments = parser.parse_args()
 
-    master = notebooks.read(Course(REPO_ROOT).notebook("source"))
+    master = notebooks.read(REPOSITORY.notebook(ASSIGNMENT, "source"))
     points = notebooks.test_points(master)
     offsets = inprocess.seed_offsets(arguments.seeds)
     failures = 0

@@ -1,1 +1,3 @@
-"""The course's own tooling around nbgrader: synthetic submissions, the demo pipeline, benchmarks' helpers."""
+"""The tooling of an nbgrader course, on nbgrader's plug points: intake, parallel sandboxed autograding, feedback,
+exports, class report and the students' self-check, for any assignment; and TP1's own corpus, demo and fairness
+report (tp1.py)."""

@@ -1,50 +1,104 @@
-"""A course folder laid out as nbgrader expects, and the nbgrader commands run in it."""
+"""A course folder laid out as nbgrader expects (its CourseDirectory), and the commands run in it."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT = "tp1"
-NOTEBOOK = "tp1_sgd"
-NOTEBOOK_FILE = f"{NOTEBOOK}.ipynb"
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import PyFileConfigLoader
+
+CONFIG_FILE = "nbgrader_config.py"
+# nbgrader's steps, as the tools name them, and the CourseDirectory setting that names each one's folder.
+STEP_FOLDERS = {"source": "source_directory", "release": "release_directory", "submitted": "submitted_directory",
+                "autograded": "autograded_directory", "feedback": "feedback_directory"}
 
 
 class CommandError(RuntimeError):
-    """A course command (nbgrader, coursekit) exited with an error; the message holds its output."""
+    """A course command (nbgrader, coursekit) failed, or was given what it cannot work on; the message says why."""
 
 
 @dataclass(frozen=True)
 class Course:
-    """A course folder: nbgrader_config.py, source/, release/, submitted/, autograded/, feedback/, gradebook.db."""
+    """A course folder: nbgrader_config.py, source/, release/, submitted/, autograded/, feedback/, gradebook.db.
+
+    Folders are found as nbgrader finds them: the course's nbgrader_config.py configures a CourseDirectory.
+    """
 
     root: Path
 
     @classmethod
-    def copy_of_repository(cls, destination: Path) -> Course:
-        """A fresh course folder holding this repository's configuration and master notebook, and nothing else."""
+    def here(cls) -> Course:
+        """The course folder a command runs in, as for nbgrader's commands: the working folder."""
+        course = cls(Path.cwd())
+        if not (course.root / CONFIG_FILE).is_file():
+            raise CommandError(f"{course.root} is not a course folder (no {CONFIG_FILE}): run the command from it")
+        return course
+
+    def copy_to(self, destination: Path) -> Course:
+        """A fresh course folder holding this course's configuration and master notebooks, and nothing else."""
         destination.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO_ROOT / "nbgrader_config.py", destination / "nbgrader_config.py")
-        shutil.copytree(REPO_ROOT / "source", destination / "source", dirs_exist_ok=True)
-        return cls(destination)
+        shutil.copy2(self.root / CONFIG_FILE, destination / CONFIG_FILE)
+        shutil.copytree(self.root / "source", destination / "source", dirs_exist_ok=True)
+        return Course(destination)
 
-    def notebook(self, step: str, student: str | None = None) -> Path:
-        """The assignment's notebook in the folder of a step (source, release, submitted, autograded)."""
-        folder = self.root / step
-        if student is not None:
-            folder = folder / student
-        return folder / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    @cached_property
+    def directory(self) -> CourseDirectory:
+        """nbgrader's CourseDirectory, configured by the course's nbgrader_config.py, rooted in this folder."""
+        config = PyFileConfigLoader(CONFIG_FILE, path=str(self.root)).load_config()
+        config.CourseDirectory.root = str(self.root)
+        return CourseDirectory(config=config)
 
-    def feedback_html(self, student: str) -> Path:
-        return self.root / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html"
+    def folder(self, assignment: str, step: str, student: str | None = None) -> Path:
+        """An assignment's folder in a step (source, release, submitted, autograded, feedback)."""
+        return Path(self.directory.format_path(getattr(self.directory, STEP_FOLDERS[step]), student or ".",
+                                               assignment))
+
+    def assignments(self) -> list[str]:
+        """The course's assignments: the folders of source/ that hold a notebook."""
+        return sorted({path.parent.name for path in self._matching(self.folder("*", "source") / "*.ipynb")})
+
+    def students(self, assignment: str, step: str) -> list[str]:
+        """The students with a folder of the assignment in a step (submitted, autograded, feedback)."""
+        folder = re.compile(self.directory.format_path(getattr(self.directory, STEP_FOLDERS[step]),
+                                                       "(?P<student>[^/]+)", re.escape(assignment), escape=True))
+        return [match["student"] for path in self._matching(self.folder(assignment, step, "*"))
+                if (match := folder.fullmatch(str(path)))]
+
+    def _matching(self, pattern: Path) -> list[Path]:
+        return sorted(self.root.glob(str(pattern.relative_to(self.root))))
+
+    def notebook_names(self, assignment: str) -> list[str]:
+        """The assignment's notebooks, as nbgrader generate_assignment takes them: those of its source folder
+        (or, where the course has no source, of its release folder)."""
+        for step in ("source", "release"):
+            names = sorted(path.stem for path in self.folder(assignment, step).glob("*.ipynb"))
+            if names:
+                return names
+        raise CommandError(f"no assignment {assignment!r} in {self.root}: no notebook in "
+                           f"{self.folder(assignment, 'source')} nor in {self.folder(assignment, 'release')}")
+
+    def notebook(self, assignment: str, step: str, student: str | None = None, notebook: str | None = None) -> Path:
+        """A notebook of the assignment in a step; `notebook` may be left out when the assignment has only one."""
+        if notebook is None:
+            names = self.notebook_names(assignment)
+            if len(names) > 1:
+                raise ValueError(f"assignment {assignment} has several notebooks ({', '.join(names)}): name one")
+            notebook = names[0]
+        return self.folder(assignment, step, student) / f"{notebook}.ipynb"
+
+    def feedback_html(self, assignment: str, student: str, notebook: str | None = None) -> Path:
+        """The feedback page of a student's notebook, as `nbgrader generate_feedback` writes it."""
+        return self.notebook(assignment, "feedback", student, notebook).with_suffix(".html")
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        return self.directory.db_url
 
     def nbgrader(self, *arguments: str) -> str:
         """Run `nbgrader <arguments>` in the course folder and return its log; raise CommandError if it fails."""

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import grades, synthetic
-from .course import ASSIGNMENT, NOTEBOOK_FILE, Course
+from . import grades, synthetic, tp1
+from .course import Course
 from .plugins import PerTestCsvExportPlugin
+from .tp1 import ASSIGNMENT, NOTEBOOK_FILE
 
 # The typical mistakes of the demo's class, and one correct submission written otherwise (tests/corpus/).
 DEMO_CASES = {"gradient_sign_flipped", "gradient_as_on_the_slide", "loss_is_a_mean", "softmax_without_max_shift",
@@ -22,16 +23,17 @@ DEMO_CASES = {"gradient_sign_flipped", "gradient_as_on_the_slide", "loss_is_a_me
 BROKEN_ENTRIES = {f"empty_upload/{NOTEBOOK_FILE}": b"", "renamed_notebook/TP1 final version.ipynb": None}
 
 
-def run_demo(folder: Path) -> Course:
-    """Generate the student version, take in a synthetic class, autograde it, write feedback, grades and report.
+def run_demo(repository: Course, folder: Path) -> Course:
+    """Generate TP1's student version, take in a synthetic class, autograde it, write feedback, grades and report,
+    in a copy of the repository's course.
 
     The folder is emptied first: the demo never touches the repository's own course folders.
     """
     shutil.rmtree(folder, ignore_errors=True)
-    course = Course.copy_of_repository(folder)
+    course = repository.copy_to(folder)
     print(f"Course folder: {course.root}")
     _step("Generating the student version", course, "nbgrader", "generate_assignment", ASSIGNMENT, "--force")
-    hand_in = write_hand_in(course, course.root / "hand-in")
+    hand_in = write_hand_in(course, tp1.corpus_cases(repository), course.root / "hand-in")
     print(_step("Taking in the hand-in folder", course, "coursekit", "intake", ASSIGNMENT, "--folder", str(hand_in)))
     _step("Autograding", course, "coursekit", "autograde", ASSIGNMENT, "--force", capture=False)
     _step("Writing the feedback", course, "nbgrader", "generate_feedback", ASSIGNMENT, "--force")
@@ -48,11 +50,11 @@ def run_demo(folder: Path) -> Course:
     return course
 
 
-def write_hand_in(course: Course, folder: Path) -> Path:
+def write_hand_in(course: Course, corpus: list[synthetic.Case], folder: Path) -> Path:
     """The class's hand-in folder: one folder per student, and the broken entries."""
-    cases = [synthetic.Case.reference(), *(case for case in synthetic.corpus_cases() if case.name in DEMO_CASES)]
-    release = course.notebook("release").read_bytes()
-    for student, notebook in synthetic.submissions(course, cases).items():
+    cases = [synthetic.Case.reference(), *(case for case in corpus if case.name in DEMO_CASES)]
+    release = course.notebook(ASSIGNMENT, "release").read_bytes()
+    for student, notebook in synthetic.submissions(course, ASSIGNMENT, cases).items():
         (folder / student).mkdir(parents=True)
         nbformat.write(notebook, folder / student / NOTEBOOK_FILE)
     for name, content in BROKEN_ENTRIES.items():
@@ -70,7 +72,7 @@ def grade_table(course: Course, students: list[str]) -> str:
     """One line per student: the autograded score and the test cells that lost points."""
     lines = [f"{'student':<32} {'autograded':>10}  test cells that lost points"]
     for student in sorted(students):
-        cell_grades = grades.notebook_grades(course, student)
+        cell_grades = grades.notebook_grades(course, ASSIGNMENT, student)
         score, maximum = grades.autograded_total(cell_grades)
         failing = ", ".join(sorted(grades.cells_losing_points(cell_grades))) or "-"
         lines.append(f"{student:<32} {score:>5.2f}/{maximum:<4g}  {failing}")

@@ -1,4 +1,4 @@
-"""The fairness report: which mistakes each test cell catches, and how often correct work is failed.
+"""TP1's fairness report: which mistakes each test cell catches, and how often correct work is failed.
 
 A test suite is a classifier over submissions. Its mutation score is the share of the corpus's
 mistakes it catches, each in the test cell that concerns it and with feedback naming it; its
@@ -14,8 +14,9 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from . import grades, inprocess, notebooks, synthetic
-from .course import ASSIGNMENT, Course
+from . import grades, inprocess, notebooks, synthetic, tp1
+from .course import Course
+from .tp1 import ASSIGNMENT
 
 
 @dataclass(frozen=True)
@@ -43,24 +44,24 @@ def feedback_by_test_cell(autograded: NotebookNode) -> dict[str, str]:
 
 def grade(course: Course, cases: list[synthetic.Case]) -> list[Outcome]:
     """Autograde every case with nbgrader in the course (where the release was generated) and read the outcomes."""
-    synthetic.write_class(course, cases, with_untouched_release=False)
+    synthetic.write_class(course, ASSIGNMENT, cases, with_untouched_release=False)
     course.nbgrader("autograde", ASSIGNMENT, "--force")
     return [
-        Outcome(case, frozenset(grades.cells_losing_points(grades.notebook_grades(course, case.name))),
-                feedback_by_test_cell(notebooks.read(course.notebook("autograded", case.name))))
+        Outcome(case, frozenset(grades.cells_losing_points(grades.notebook_grades(course, ASSIGNMENT, case.name))),
+                feedback_by_test_cell(notebooks.read(course.notebook(ASSIGNMENT, "autograded", case.name))))
         for case in cases
     ]
 
 
-def report(seeds: int) -> str:
-    """Grade the whole corpus with nbgrader, sweep the correct work over the seeds, and write the report."""
-    cases = synthetic.corpus_cases()
+def report(repository: Course, seeds: int) -> str:
+    """Grade TP1's whole corpus with nbgrader, sweep the correct work over the seeds, and write the report."""
+    cases = tp1.corpus_cases(repository)
     correct = [synthetic.Case.reference(), *(case for case in cases if not case.loses_points_in)]
     with tempfile.TemporaryDirectory() as scratch:
-        course = Course.copy_of_repository(Path(scratch))
+        course = repository.copy_to(Path(scratch))
         course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
         outcomes = grade(course, cases)
-        master = notebooks.read(course.notebook("source"))
+        master = notebooks.read(course.notebook(ASSIGNMENT, "source"))
     runs = {case.name: inprocess.sweep(master, case, inprocess.seed_offsets(seeds)) for case in correct}
     return format_report(master, outcomes, runs, seeds)
 

@@ -1,10 +1,11 @@
-"""Which of the files a class handed in can be graded: one readable notebook per student, the others reported.
+"""Which of the files a class handed in can be graded: the assignment's notebooks, readable, one of each per
+student; the others reported.
 
 Every source of submissions (a folder of student folders, a Moodle zip, nbgrader's exchange) comes
-down to files grouped by student; `sort_out` keeps, for each student, the one notebook named as the
-assignment's, and rejects with a reason an instructor can act on: a file that is not a notebook, a
-notebook under another name, two notebooks for one student, an empty file, a file that is not JSON.
-A rejected entry never stops the others.
+down to files grouped by student; `sort_out` keeps, for each student, each file named as one of the
+assignment's notebooks, and rejects with a reason an instructor can act on: a file that is not a
+notebook, a notebook under another name, two notebooks of one name for one student, an empty file, a
+file that is not JSON. A rejected entry never stops the others.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.apps import ZipCollectApp
 
-from .course import ASSIGNMENT, NOTEBOOK_FILE, Course
+from .course import Course
 
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when a submission was handed in
 
@@ -31,8 +32,9 @@ class Rejection:
 
 @dataclass
 class Intake:
-    accepted: dict[str, Path] = field(default_factory=dict)  # student -> their notebook
+    accepted: dict[str, dict[str, Path]] = field(default_factory=dict)  # student -> notebook file name -> file
     rejected: list[Rejection] = field(default_factory=list)
+    missing: dict[str, list[str]] = field(default_factory=dict)  # student -> notebooks of the assignment not handed in
     source: Path | None = None  # the folder the paths are reported relative to
 
     def report(self) -> str:
@@ -43,31 +45,43 @@ class Intake:
             if self.source is not None and path.is_relative_to(self.source):
                 path = path.relative_to(self.source)
             lines.append(f"  skipped {owner}{path}: {rejection.reason}")
+        for student, names in self.missing.items():
+            lines.append(f"  student {student} handed in no {' nor '.join(names)}: graded as missing")
         return "\n".join(lines)
 
 
-def sort_out(files_by_student: dict[str, list[Path]], rejected_already: list[Rejection] = (),
+def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejected_already: list[Rejection] = (),
              source: Path | None = None) -> Intake:
-    """Accept each student's notebook; reject every other file, and the students whose notebook is ambiguous.
-    `rejected_already` (files that belong to no student) come first in the report, paths relative to `source`."""
+    """Accept each student's notebooks among the `expected` file names; reject every other file, and the notebooks
+    a student handed in twice. `rejected_already` (files that belong to no student) come first in the report,
+    paths relative to `source`."""
     intake = Intake(rejected=list(rejected_already), source=source)
+    graded = f"{' and '.join(expected)} {'is' if len(expected) == 1 else 'are'}"
     for student, files in sorted(files_by_student.items()):
-        notebooks = [path for path in files if path.name == NOTEBOOK_FILE]
         for path in files:
             if path.suffix != ".ipynb":
-                intake.rejected.append(Rejection(path, student, f"not a notebook: only {NOTEBOOK_FILE} is graded"))
-            elif path.name != NOTEBOOK_FILE:
+                intake.rejected.append(Rejection(path, student, f"not a notebook: only {graded} graded"))
+            elif path.name not in expected:
                 intake.rejected.append(Rejection(
-                    path, student, f"wrong file name: expected {NOTEBOOK_FILE} (rename it and run the intake again)"))
-        if len(notebooks) > 1:
-            intake.rejected += [Rejection(path, student, f"{len(notebooks)} notebooks for one student: keep the one "
-                                                         "to grade and run the intake again") for path in notebooks]
-        elif notebooks:
-            problem = notebook_problem(notebooks[0])
-            if problem:
-                intake.rejected.append(Rejection(notebooks[0], student, problem))
-            else:
-                intake.accepted[student] = notebooks[0]
+                    path, student, f"wrong file name: expected {' or '.join(expected)} (rename it and run the "
+                                   "intake again)"))
+        accepted = {}
+        for name in expected:
+            notebooks = [path for path in files if path.name == name]
+            if len(notebooks) > 1:
+                intake.rejected += [Rejection(path, student, f"{len(notebooks)} notebooks for one student ({name}): "
+                                                             "keep the one to grade and run the intake again")
+                                    for path in notebooks]
+            elif notebooks:
+                problem = notebook_problem(notebooks[0])
+                if problem:
+                    intake.rejected.append(Rejection(notebooks[0], student, problem))
+                else:
+                    accepted[name] = notebooks[0]
+        if accepted:
+            intake.accepted[student] = accepted
+            if len(accepted) < len(expected):
+                intake.missing[student] = [name for name in expected if name not in accepted]
     return intake
 
 
@@ -103,48 +117,55 @@ def files_by_student(folder: Path) -> tuple[dict[str, list[Path]], list[Rejectio
         if not path.is_file() or path.name == TIMESTAMP_FILE or any(part.startswith(".") for part in relative.parts):
             continue
         if len(relative.parts) == 1:
-            loose.append(Rejection(path, None, "not in a student's folder (<student_id>/" + NOTEBOOK_FILE + ")"))
+            loose.append(Rejection(path, None, "not in a student's folder (<student_id>/<notebook>.ipynb)"))
         else:
             grouped.setdefault(relative.parts[0], []).append(path)
     return grouped, loose
 
 
-def take_folder(course: Course, folder: Path) -> Intake:
+def notebook_files(course: Course, assignment: str) -> list[str]:
+    """The file names the assignment's notebooks are handed in under."""
+    return [f"{name}.ipynb" for name in course.notebook_names(assignment)]
+
+
+def take_folder(course: Course, assignment: str, folder: Path) -> Intake:
     """The submissions of a folder of student folders, into submitted/."""
-    intake = sort_out(*files_by_student(folder), source=folder)
-    deliver(course, intake)
+    grouped, loose = files_by_student(folder)
+    intake = sort_out(grouped, notebook_files(course, assignment), loose, source=folder)
+    deliver(course, assignment, intake)
     return intake
 
 
-def deliver(course: Course, intake: Intake) -> None:
+def deliver(course: Course, assignment: str, intake: Intake) -> None:
     """Copy the accepted notebooks into submitted/<student>/<assignment>/, with their timestamp.txt if they
     have one."""
-    for student, notebook in intake.accepted.items():
-        destination = course.notebook("submitted", student)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(notebook, destination)
-        timestamp = notebook.parent / TIMESTAMP_FILE
-        if timestamp.is_file():
-            shutil.copyfile(timestamp, destination.parent / TIMESTAMP_FILE)
+    for student, accepted in intake.accepted.items():
+        destination = course.folder(assignment, "submitted", student)
+        destination.mkdir(parents=True, exist_ok=True)
+        for name, notebook in accepted.items():
+            shutil.copyfile(notebook, destination / name)
+            timestamp = notebook.parent / TIMESTAMP_FILE
+            if timestamp.is_file():
+                shutil.copyfile(timestamp, destination / TIMESTAMP_FILE)
 
 
-def take_moodle_zip(course: Course, download: Path) -> Intake:
+def take_moodle_zip(course: Course, assignment: str, download: Path) -> Intake:
     """nbgrader's zip_collect on a Moodle download, with the course's Moodle collector (nbgrader_config.py)."""
-    archive = course.root / "downloaded" / ASSIGNMENT / "archive"
+    archive = course.root / "downloaded" / assignment / "archive"
     shutil.rmtree(archive, ignore_errors=True)
     archive.mkdir(parents=True)
     shutil.copyfile(download, archive / download.name)
     with contextlib.chdir(course.root):  # nbgrader apps read nbgrader_config.py from the working folder
         app = ZipCollectApp()
-        app.initialize([ASSIGNMENT, "--force", "--log-level=ERROR"])
+        app.initialize([assignment, "--force", "--log-level=ERROR"])
         app.start()
     return app.collector_plugin_inst.intake or Intake()
 
 
-def take_exchange(course: Course) -> Intake:
+def take_exchange(course: Course, assignment: str) -> Intake:
     """nbgrader's collect from the exchange into downloaded/<assignment>/exchange/, then sorted out and delivered
     like a folder; the submission times nbgrader records (timestamp.txt) come along."""
-    staging = course.root / "downloaded" / ASSIGNMENT / "exchange"
+    staging = course.root / "downloaded" / assignment / "exchange"
     shutil.rmtree(staging, ignore_errors=True)
-    course.nbgrader("collect", ASSIGNMENT, f"--CourseDirectory.submitted_directory={staging}")
-    return take_folder(course, staging) if staging.is_dir() else Intake()
+    course.nbgrader("collect", assignment, f"--CourseDirectory.submitted_directory={staging}")
+    return take_folder(course, assignment, staging) if staging.is_dir() else Intake()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import html
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from . import grades, notebooks  # noqa: E402
 from .apps.autograde_app import read_log  # noqa: E402
-from .course import ASSIGNMENT, Course  # noqa: E402
+from .course import CommandError, Course  # noqa: E402
 from .inert import CONTENT_SECURITY_POLICY_META  # noqa: E402
 
 MOST_FREQUENT = 10
@@ -33,17 +34,21 @@ class ClassGrades:
     not_graded: dict[str, str]  # why a submission failed to grade, from the same log
 
     @classmethod
-    def read(cls, course: Course) -> ClassGrades:
-        students = sorted(path.parent.name for path in (course.root / "autograded").glob(f"*/{ASSIGNMENT}"))
+    def read(cls, course: Course, assignment: str) -> ClassGrades:
+        names = course.notebook_names(assignment)
+        students = course.students(assignment, "autograded")
         failures = collections.Counter()
-        for student in students:
-            autograded = notebooks.read(course.notebook("autograded", student))
-            for cell_id, cell in notebooks.test_cells(autograded).items():
-                failures.update({(cell_id, message) for message in map(_failure_message, cell.get("outputs", []))
+        for student, name in itertools.product(students, names):
+            path = course.notebook(assignment, "autograded", student, name)
+            if not path.is_file():  # a notebook the student did not hand in
+                continue
+            for cell_id, cell in notebooks.test_cells(notebooks.read(path)).items():
+                label = grades.cell_label(name, cell_id, len(names))
+                failures.update({(label, message) for message in map(_failure_message, cell.get("outputs", []))
                                  if message})
-        log = course.root / "reports" / ASSIGNMENT / "autograde_log.csv"
+        log = report_folder(course, assignment) / "autograde_log.csv"
         outcomes = read_log(log) if log.is_file() else []
-        return cls({student: grades.notebook_grades(course, student) for student in students}, failures,
+        return cls({student: grades.submission_grades(course, assignment, student) for student in students}, failures,
                    {outcome.student: outcome.seconds for outcome in outcomes if outcome.graded},
                    {outcome.student: outcome.message for outcome in outcomes if not outcome.graded})
 
@@ -68,19 +73,25 @@ def _failure_message(output) -> str | None:
     return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", notebooks.error_message(output).split("\n")[0])
 
 
-def write_report(course: Course) -> Path:
-    """Write the class report and its plots; return the HTML page's path."""
-    folder = course.root / "reports" / ASSIGNMENT
-    folder.mkdir(parents=True, exist_ok=True)
-    graded = ClassGrades.read(course)
+def report_folder(course: Course, assignment: str) -> Path:
+    """Where an assignment's reports go: reports/<assignment>/ in the course folder."""
+    return course.root / "reports" / assignment
+
+
+def write_report(course: Course, assignment: str) -> Path:
+    """Write the class report of an assignment and its plots; return the HTML page's path."""
+    folder = report_folder(course, assignment)
+    graded = ClassGrades.read(course, assignment)
     if not graded.by_student:
-        raise ValueError(f"nothing autograded in {course.root / 'autograded'}: run the autograding first")
+        raise CommandError(f"nothing of {assignment} autograded in {course.root / 'autograded'}: "
+                           "run the autograding first")
+    folder.mkdir(parents=True, exist_ok=True)
     _plot_scores(graded, folder / "scores.png")
     _plot_pass_rates(graded, folder / "pass_rates.png")
     if graded.seconds:
         _plot_seconds(graded, folder / "seconds.png")
     page = folder / "class_report.html"
-    page.write_text(_page(graded))
+    page.write_text(_page(assignment, graded))
     return page
 
 
@@ -125,7 +136,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _page(graded: ClassGrades) -> str:
+def _page(assignment: str, graded: ClassGrades) -> str:
     totals = graded.totals()
     escape = html.escape
     failures = _table(["students", "test", "message (numbers as #)"],
@@ -141,11 +152,11 @@ def _page(graded: ClassGrades) -> str:
               "<p>No grading log: grade with <code>coursekit autograde</code> to record each submission's time.</p>")
     mean = sum(totals.values()) / len(totals)
     return f"""<!DOCTYPE html>
-<html lang="en"><head>{CONTENT_SECURITY_POLICY_META}<meta charset="utf-8"><title>Class report: {ASSIGNMENT}</title>
+<html lang="en"><head>{CONTENT_SECURITY_POLICY_META}<meta charset="utf-8"><title>Class report: {escape(assignment)}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
 img{{max-width:100%}}</style></head><body>
-<h1>Class report: {ASSIGNMENT}</h1>
+<h1>Class report: {escape(assignment)}</h1>
 <p>{len(totals)} students graded; mean autograded score {mean:.2f}.</p>
 <h2>Scores</h2><img src="scores.png" alt="score histogram">
 <h2>Pass rate of each test</h2><img src="pass_rates.png" alt="pass rate of each test cell">

@@ -19,9 +19,8 @@ import nbformat
 from nbformat import NotebookNode
 
 from . import notebooks
-from .course import NOTEBOOK_FILE, Course
+from .course import Course
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 UNTOUCHED_RELEASE = "untouched_release"
 
 
@@ -89,7 +88,7 @@ def _is_docstring(statement: ast.stmt, module: ast.Module) -> bool:
             and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str))
 
 
-def corpus_cases(folder: Path = CORPUS) -> list[Case]:
+def corpus_cases(folder: Path) -> list[Case]:
     """Every case of a corpus folder (recursively), sorted by name, which is the student id it is graded under."""
     paths = sorted(folder.rglob("*.py"), key=lambda path: path.stem)
     for first, second in zip(paths, paths[1:]):
@@ -107,24 +106,26 @@ def fill(release: NotebookNode, solutions: dict[str, str]) -> NotebookNode:
     return submission
 
 
-def submissions(course: Course, cases: list[Case], *, with_untouched_release: bool = True) -> dict[str, NotebookNode]:
-    """One submission per case, by student id (the case's name), and the untouched release if asked."""
-    master = notebooks.read(course.notebook("source"))
-    release = notebooks.read(course.notebook("release"))
+def submissions(course: Course, assignment: str, cases: list[Case], *,
+                with_untouched_release: bool = True) -> dict[str, NotebookNode]:
+    """One submission per case, by student id (the case's name), and the untouched release if asked, for an
+    assignment of one notebook."""
+    master = notebooks.read(course.notebook(assignment, "source"))
+    release = notebooks.read(course.notebook(assignment, "release"))
     notebooks_by_student = {case.name: fill(release, case.solutions(master)) for case in cases}
     if with_untouched_release:
         notebooks_by_student[UNTOUCHED_RELEASE] = release
     return notebooks_by_student
 
 
-def write_class(course: Course, cases: list[Case], *, with_untouched_release: bool = True) -> list[str]:
+def write_class(course: Course, assignment: str, cases: list[Case], *, with_untouched_release: bool = True) -> list[str]:
     """Write one submission per case (and the untouched release) into the course's submitted/ folder.
 
     Returns the student ids, which are the case names (and `untouched_release`).
     """
-    by_student = submissions(course, cases, with_untouched_release=with_untouched_release)
+    by_student = submissions(course, assignment, cases, with_untouched_release=with_untouched_release)
     for student, notebook in by_student.items():
-        path = course.notebook("submitted", student)
+        path = course.notebook(assignment, "submitted", student)
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, path)
     return list(by_student)
@@ -135,13 +136,14 @@ def moodle_folder(student: str, participant_id: int) -> str:
     return f"{student.replace('_', ' ').title()}_{participant_id}_assignsubmission_file_"
 
 
-def write_moodle_zip(path: Path, submissions: dict[str, NotebookNode], extra_files: dict[str, bytes]) -> dict[str, str]:
+def write_moodle_zip(path: Path, notebook_file: str, submissions: dict[str, NotebookNode],
+                     extra_files: dict[str, bytes]) -> dict[str, str]:
     """A zip laid out as Moodle's download: each student's notebook in their folder, participant ids from 1001;
     `extra_files` are added as they are (paths inside the zip). Returns the participant id of each student."""
     ids = {student: str(1001 + index) for index, student in enumerate(sorted(submissions))}
     with zipfile.ZipFile(path, "w") as archive:
         for student, notebook in submissions.items():
-            archive.writestr(f"{moodle_folder(student, int(ids[student]))}/{NOTEBOOK_FILE}",
+            archive.writestr(f"{moodle_folder(student, int(ids[student]))}/{notebook_file}",
                              nbformat.writes(notebook))
         for name, content in extra_files.items():
             archive.writestr(name, content)

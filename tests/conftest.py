@@ -14,22 +14,22 @@ from nbformat import NotebookNode
 from playwright.sync_api import Browser, sync_playwright
 
 from coursekit import notebooks
-from coursekit.course import ASSIGNMENT, REPO_ROOT, Course
+from coursekit.course import Course
 from coursekit.demo import run_demo
+from coursekit.tp1 import ASSIGNMENT
 
 from hostile import batch as hostile
-
-REPOSITORY = Course(REPO_ROOT)
+from repository import REPOSITORY
 
 
 @pytest.fixture(scope="session")
 def master():
-    return notebooks.read(REPOSITORY.notebook("source"))
+    return notebooks.read(REPOSITORY.notebook(ASSIGNMENT, "source"))
 
 
 @pytest.fixture(scope="session")
 def release():
-    return notebooks.read(REPOSITORY.notebook("release"))
+    return notebooks.read(REPOSITORY.notebook(ASSIGNMENT, "release"))
 
 
 # The cell the session's run of the master ends with: it prints, as JSON, the kernel's variables that hold numbers
@@ -100,13 +100,13 @@ def executed_master(master_run) -> NotebookNode:
 @pytest.fixture(scope="session")
 def demo_course(tmp_path_factory) -> Course:
     """The main job, run once: the synthetic class generated, autograded, given feedback and exported."""
-    return run_demo(tmp_path_factory.mktemp("demo") / "course")
+    return run_demo(REPOSITORY, tmp_path_factory.mktemp("demo") / "course")
 
 
 @pytest.fixture(scope="session")
 def hostile_batch(tmp_path_factory, master) -> hostile.Batch:
     """The hostile and broken submissions of tests/hostile/, graded in one batch with two honest students."""
-    return hostile.grade(Course.copy_of_repository(tmp_path_factory.mktemp("hostile") / "course"), master)
+    return hostile.grade(REPOSITORY.copy_to(tmp_path_factory.mktemp("hostile") / "course"), master)
 
 
 @pytest.fixture(scope="session")

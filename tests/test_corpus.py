@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit import fairness, inprocess, synthetic
-from coursekit.course import ASSIGNMENT, Course
+from coursekit import fairness, inprocess, synthetic, tp1
+from coursekit.tp1 import ASSIGNMENT
+from repository import REPOSITORY
 
-CASES = synthetic.corpus_cases()
+CASES = tp1.corpus_cases(REPOSITORY)
 MISTAKES = [case for case in CASES if case.loses_points_in]
 CORRECT = [case for case in CASES if not case.loses_points_in]
 
 
 @pytest.fixture(scope="session")
 def graded_corpus(tmp_path_factory) -> dict[str, fairness.Outcome]:
-    course = Course.copy_of_repository(tmp_path_factory.mktemp("corpus"))
+    course = REPOSITORY.copy_to(tmp_path_factory.mktemp("corpus"))
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
     return {outcome.case.name: outcome for outcome in fairness.grade(course, CASES)}
 

@@ -14,7 +14,8 @@ from nbgrader.api import Gradebook
 
 from coursekit import grades, notebooks
 from coursekit.apps.autograde_app import read_log
-from coursekit.course import ASSIGNMENT, Course
+from coursekit.course import Course
+from coursekit.tp1 import ASSIGNMENT
 
 from hostile.batch import HONEST_STUDENTS, fingerprints
 from feedback_pages import leaked_lines, page_text, secret_lines
@@ -22,7 +23,7 @@ from hostile.cases import ALL_TESTS, CASES, HONEST
 
 
 def outputs_of(course: Course, student: str, cell_id: str) -> str:
-    autograded = notebooks.read(course.notebook("autograded", student))
+    autograded = notebooks.read(course.notebook(ASSIGNMENT, "autograded", student))
     cell = next(cell for cell in autograded.cells if notebooks.grade_id(cell) == cell_id)
     return "\n".join(str(output.get("text", "")) + str(output.get("evalue", "")) + str(output.get("ename", ""))
                      for output in cell.get("outputs", []))
@@ -51,7 +52,7 @@ def test_each_case_gets_the_grade_its_code_deserves_and_says_what_happened(hosti
         assert words in outputs_of(hostile_batch.course, case.name, cell_id)
     with Gradebook(hostile_batch.course.db_url) as gradebook:
         assert (gradebook.find_submission(ASSIGNMENT, case.name).total_seconds_late > 0) == expected.late
-    everything = notebooks.read(hostile_batch.course.notebook("autograded", case.name))
+    everything = notebooks.read(hostile_batch.course.notebook(ASSIGNMENT, "autograded", case.name))
     notes = [cell.source for cell in everything.cells if cell.source.startswith("**Note from the grader.**")]
     assert (expected.note is None) == (not notes) and all(expected.note in note for note in notes), notes
     text = "\n".join(str(output) for cell in everything.cells for output in cell.get("outputs", []))
@@ -70,7 +71,7 @@ def test_no_feedback_page_holds_a_line_of_the_hidden_tests_whatever_the_submissi
         leaked = leaked_lines(page_text(page), secrets)
         assert not leaked, f"{page.parts[-3]}'s feedback shows {len(leaked)} hidden-test lines: {sorted(leaked)[:2]}"
     for student in HONEST_STUDENTS:  # and honest work is shown whole
-        assert "a line of the hidden tests was removed" not in hostile_feedback.feedback_html(student).read_text()
+        assert "a line of the hidden tests was removed" not in hostile_feedback.feedback_html(ASSIGNMENT, student).read_text()
 
 
 def test_untouched_notebooks_earn_nothing_whatever_they_register(hostile_batch):

@@ -23,7 +23,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from coursekit import notebooks
-from coursekit.course import ASSIGNMENT, NOTEBOOK, Course
+from coursekit.course import Course
+from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
 
 from conftest import SCREEN
 from hostile.batch import HONEST_STUDENTS
@@ -134,9 +135,9 @@ def test_no_feedback_page_runs_what_a_submission_holds(hostile_feedback, reader,
     assert set(MARKUP_CASES) | set(HONEST_STUDENTS) <= set(students)
     problems = {}
     for student in students:
-        seen = visit(reader, hostile_feedback.feedback_html(student).as_uri())
+        seen = visit(reader, hostile_feedback.feedback_html(ASSIGNMENT, student).as_uri())
         if student in MARKUP_CASES or student in HONEST_STUDENTS:
-            seen.harm += missing(seen, notebooks.read(hostile_feedback.notebook("autograded", student)), formula)
+            seen.harm += missing(seen, notebooks.read(hostile_feedback.notebook(ASSIGNMENT, "autograded", student)), formula)
         problems.update({student: seen.harm} if seen.harm else {})
     assert not problems, report(problems)
 
@@ -177,7 +178,7 @@ def test_a_script_that_gets_into_a_feedback_page_is_stopped_by_its_content_secur
     """The second line of defence: were the sanitizer to let markup through, the page's policy runs none of it,
     while MathJax, from its CDN (stood in for by a script that evaluates code as MathJax's configuration does),
     still loads."""
-    page_html = hostile_feedback.feedback_html(HONEST_STUDENTS[0]).read_text()
+    page_html = hostile_feedback.feedback_html(ASSIGNMENT, HONEST_STUDENTS[0]).read_text()
     injected = f"<script>alert('{MARKER}')</script><img src=x onerror=\"alert('{MARKER}')\"></body>"
     tampered = tmp_path / "tampered_feedback.html"
     before, _, after = page_html.rpartition("</body>")
@@ -286,7 +287,7 @@ def test_the_formgraders_manual_grading_view_runs_nothing_with_the_instructors_r
         seen = visit(instructor, views[student])
         seen.harm += [f"wrote {path.name}" for path in set(hostile_feedback.root.rglob(f"*{WRITTEN_FILE}")) - written]
         written |= set(hostile_feedback.root.rglob(f"*{WRITTEN_FILE}"))
-        autograded = notebooks.read(hostile_feedback.notebook("autograded", student))
+        autograded = notebooks.read(hostile_feedback.notebook(ASSIGNMENT, "autograded", student))
         seen.harm += missing(seen, autograded, formula)
         if not written_answers(autograded) <= seen.score_inputs:
             seen.harm.append(f"score fields {sorted(seen.score_inputs)}: the written answers cannot be graded")

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit import grades, inprocess, notebooks, synthetic
+from coursekit import grades, inprocess, notebooks, synthetic, tp1
+from coursekit.tp1 import ASSIGNMENT
+from repository import REPOSITORY
 
-CORRECT = [synthetic.Case.reference(), *(case for case in synthetic.corpus_cases() if not case.loses_points_in)]
+CORRECT = [synthetic.Case.reference(), *(case for case in tp1.corpus_cases(REPOSITORY) if not case.loses_points_in)]
 
 
 def test_seed_literals_are_shifted_and_nothing_else():
@@ -15,10 +17,10 @@ def test_seed_literals_are_shifted_and_nothing_else():
 
 
 def test_in_process_scores_match_nbgrader_on_the_demo_class(demo_course, master):
-    cases = [synthetic.Case.reference(), *(case for case in synthetic.corpus_cases()
+    cases = [synthetic.Case.reference(), *(case for case in tp1.corpus_cases(REPOSITORY)
                                            if case.name in {"gradient_sign_flipped", "softmax_without_max_shift"})]
     for case in cases:
-        nbgrader_scores = {cell: grade.score for cell, grade in grades.notebook_grades(demo_course, case.name).items()
+        nbgrader_scores = {cell: grade.score for cell, grade in grades.notebook_grades(demo_course, ASSIGNMENT, case.name).items()
                            if grade.autograded}
         assert inprocess.run_master(master, case).scores == nbgrader_scores, case.name
 

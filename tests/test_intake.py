@@ -8,16 +8,17 @@ import nbformat
 import pytest
 
 from coursekit import synthetic
-from coursekit.course import ASSIGNMENT, NOTEBOOK_FILE, Course
+from coursekit.course import Course
+from coursekit.tp1 import ASSIGNMENT, NOTEBOOK_FILE
+from repository import REPOSITORY
 
-from conftest import REPOSITORY
 
 BAD_CONTENTS = {"empty file": b"", "not valid JSON": b'{"cells": [', "not UTF-8": '{"cells": ["café"]}'.encode("latin-1")}
 
 
 @pytest.fixture(scope="module")
 def released_course(tmp_path_factory) -> Course:
-    course = Course.copy_of_repository(tmp_path_factory.mktemp("released") / "course")
+    course = REPOSITORY.copy_to(tmp_path_factory.mktemp("released") / "course")
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
     return course
 
@@ -35,7 +36,7 @@ def submitted_students(course: Course) -> set[str]:
 
 
 def release_bytes() -> bytes:
-    return REPOSITORY.notebook("release").read_bytes()
+    return REPOSITORY.notebook(ASSIGNMENT, "release").read_bytes()
 
 
 def reported(report: str, student: str, reason: str) -> bool:
@@ -74,7 +75,7 @@ def test_a_folder_of_student_folders_keeps_the_good_notebooks_and_names_every_ba
 def moodle_download(path, release) -> dict[str, str]:
     """A Moodle zip with three good submissions and one of each bad entry; the participant id of each student."""
     good = {student: release for student in ["ines_martin", "jules_petit", "karim_haddad"]}
-    ids = synthetic.write_moodle_zip(path, good, {
+    ids = synthetic.write_moodle_zip(path, NOTEBOOK_FILE, good, {
         f"{synthetic.moodle_folder('lea_roux', 2001)}/{NOTEBOOK_FILE}": b"",
         f"{synthetic.moodle_folder('marc_blanc', 2002)}/{NOTEBOOK_FILE}": b"<html>not a notebook</html>",
         f"{synthetic.moodle_folder('nora_lopez', 2003)}/tp1_sgd (1).ipynb": nbformat.writes(release).encode(),
@@ -128,4 +129,4 @@ def test_the_exchange_is_collected_with_the_submission_times_and_bad_entries_ski
 
     assert submitted_students(course) == {"paula"}
     assert reported(report, "student quentin: ", "empty file"), report
-    assert (course.notebook("submitted", "paula").parent / "timestamp.txt").is_file()
+    assert (course.notebook(ASSIGNMENT, "submitted", "paula").parent / "timestamp.txt").is_file()

@@ -6,7 +6,7 @@ import inspect
 import re
 
 from coursekit import notebooks
-from coursekit.course import REPO_ROOT
+from repository import REPO_ROOT
 
 CONTRACT = {
     "make_blobs": "(n_per_class, n_classes=3, radius=2.0, std=1.0, seed=None)",

@@ -5,21 +5,20 @@ import nbformat
 from nbclient import NotebookClient
 
 from coursekit import notebooks, synthetic
-from coursekit.course import Course
-
-from conftest import REPOSITORY
+from coursekit.tp1 import ASSIGNMENT
+from repository import REPOSITORY
 
 
 def test_release_is_exactly_what_generate_assignment_makes_from_source(tmp_path):
-    course = Course.copy_of_repository(tmp_path)
-    course.nbgrader("generate_assignment", "tp1", "--force")
-    generated = course.notebook("release").read_text()
-    assert generated == REPOSITORY.notebook("release").read_text(), (
+    course = REPOSITORY.copy_to(tmp_path)
+    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    generated = course.notebook(ASSIGNMENT, "release").read_text()
+    assert generated == REPOSITORY.notebook(ASSIGNMENT, "release").read_text(), (
         "release/ is stale: run `make release` and commit the result")
 
 
 def test_release_holds_no_solution_and_no_hidden_test(master, release):
-    text = REPOSITORY.notebook("release").read_text()
+    text = REPOSITORY.notebook(ASSIGNMENT, "release").read_text()
     for marker in ["BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "HiddenReference"]:
         assert marker not in text
     release_cells = notebooks.solution_cells(release)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from coursekit import synthetic
-from coursekit.course import ASSIGNMENT
+from coursekit.tp1 import ASSIGNMENT
 
 from conftest import SCREEN
 

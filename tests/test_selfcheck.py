@@ -7,9 +7,10 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit import synthetic
+from coursekit import synthetic, tp1
+from coursekit.tp1 import ASSIGNMENT
+from repository import REPOSITORY
 
-from conftest import REPOSITORY
 
 COURSEKIT = str(Path(sys.executable).parent / "coursekit")
 
@@ -28,7 +29,7 @@ def test_a_complete_notebook_passes_every_test_and_exits_0(tmp_path, master, rel
 
 
 def test_a_mistake_is_listed_with_its_message_and_exits_1(tmp_path, master, release):
-    case = next(case for case in synthetic.corpus_cases() if case.name == "softmax_without_max_shift")
+    case = next(case for case in tp1.corpus_cases(REPOSITORY) if case.name == "softmax_without_max_shift")
     path = tmp_path / "tp1_sgd.ipynb"
     nbformat.write(synthetic.fill(release, case.solutions(master)), path)
     checked = selfcheck(path)
@@ -39,7 +40,7 @@ def test_a_mistake_is_listed_with_its_message_and_exits_1(tmp_path, master, rele
 
 
 def test_the_untouched_release_fails_every_test():
-    checked = selfcheck(REPOSITORY.notebook("release"))
+    checked = selfcheck(REPOSITORY.notebook(ASSIGNMENT, "release"))
     assert checked.returncode == 1
     assert "0 of 18 test cells pass" in checked.stdout
     assert checked.stdout.count("NotImplementedError") == 18

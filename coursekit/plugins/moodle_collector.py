@@ -4,7 +4,7 @@ Moodle names each file `<Full Name>_<participant id>_assignsubmission_file_/<fil
 folders, `..._assignsubmission_file_<file>`). The participant id becomes the nbgrader student id: it
 is unique, and it is how Moodle's grading worksheet names a student. Set in nbgrader_config.py, so
 
-    cp moodle-download.zip downloaded/tp1/archive/ && nbgrader zip_collect tp1 --force
+    cp moodle-download.zip downloaded/<assignment>/archive/ && nbgrader zip_collect <assignment> --force
 
 fills submitted/. Each student's files are sorted out together (coursekit.intake.sort_out), so a
 student with two notebooks is reported instead of one of them being graded at random.
@@ -17,7 +17,8 @@ from pathlib import Path
 from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Unicode
 
-from ..intake import Intake, Rejection, sort_out
+from ..course import Course
+from ..intake import Intake, Rejection, notebook_files, sort_out
 
 MOODLE_FILE_NAME = r"(?:^|/)(?P<full_name>[^/]+?)_(?P<student_id>\d+)_assignsubmission_file_/?(?P<file_id>[^/]+)$"
 
@@ -32,8 +33,8 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
         if self.intake is None:
             self.intake = self._sort_out_extracted_files()
         path = Path(submitted_file)
-        for student, notebook in self.intake.accepted.items():
-            if notebook == path:
+        for student, accepted in self.intake.accepted.items():
+            if path in accepted.values():
                 return {"student_id": student, "file_id": path.name}
         reason = next((rejection.reason for rejection in self.intake.rejected if rejection.path == path), "")
         self.log.warning("Skipped %s: %s", path, reason)
@@ -52,4 +53,5 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
             else:
                 unknown.append(Rejection(path, None, "not named as Moodle names a submitted file "
                                                      "(<Full Name>_<id>_assignsubmission_file_)"))
-        return sort_out(grouped, unknown, source=extracted)
+        expected = notebook_files(Course(Path(self.parent.coursedir.root)), self.parent.coursedir.assignment_id)
+        return sort_out(grouped, expected, unknown, source=extracted)

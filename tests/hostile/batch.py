@@ -12,7 +12,8 @@ from nbformat import NotebookNode
 from nbgrader.api import Gradebook
 
 from coursekit import notebooks, synthetic
-from coursekit.course import ASSIGNMENT, NOTEBOOK_FILE, CommandError, Course
+from coursekit.course import CommandError, Course
+from coursekit.tp1 import ASSIGNMENT, NOTEBOOK_FILE
 
 from .cases import CASES, HONEST
 
@@ -39,7 +40,7 @@ def fingerprints(course: Course) -> dict[str, str]:
 def grade(course: Course, master: NotebookNode) -> Batch:
     """Hand in every case and the honest students, take them in, autograde them in one batch."""
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    release = notebooks.read(course.notebook("release"))
+    release = notebooks.read(course.notebook(ASSIGNMENT, "release"))
     reference = synthetic.fill(release, synthetic.Case.reference().solutions(master))
     hand_in = course.root.parent / "hand-in"
     for student in HONEST_STUDENTS:

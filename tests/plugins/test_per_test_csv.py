@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 
 from coursekit import grades, notebooks
-from coursekit.course import ASSIGNMENT, NOTEBOOK
+from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
 
 
 def read_rows(course):
@@ -27,7 +27,7 @@ def test_one_row_per_student_with_the_gradebook_scores(demo_course):
     assert set(rows) == students
     for student, row in rows.items():
         assert row["assignment"] == ASSIGNMENT
-        cell_grades = grades.notebook_grades(demo_course, student)
+        cell_grades = grades.notebook_grades(demo_course, ASSIGNMENT, student)
         for cell, grade in cell_grades.items():
             expected = "" if grade.score is None else grade.score
             assert row[f"{NOTEBOOK}:{cell}"] == str(expected), (student, cell)

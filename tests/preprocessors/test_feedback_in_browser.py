@@ -6,13 +6,15 @@ import re
 
 from playwright.sync_api import Browser, Page
 
+from coursekit.tp1 import ASSIGNMENT
+
 from conftest import SCREEN
 from feedback_pages import secret_lines
 
 
 def feedback_page(browser: Browser, course, student: str) -> Page:
     page = browser.new_page(viewport=SCREEN)
-    page.goto(course.feedback_html(student).as_uri())
+    page.goto(course.feedback_html(ASSIGNMENT, student).as_uri())
     return page
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from coursekit.preprocessors import HideHiddenTests
+from coursekit.tp1 import ASSIGNMENT
 
 from feedback_pages import page_text, secret_lines
 
@@ -11,7 +12,7 @@ def test_no_feedback_page_shows_a_line_of_the_hidden_tests(demo_course, master, 
     assert len(secret) > 100
     students = [path.name for path in (demo_course.root / "submitted").iterdir()]
     for student in students:
-        text = page_text(demo_course.feedback_html(student))
+        text = page_text(demo_course.feedback_html(ASSIGNMENT, student))
         leaked = secret & {line.strip() for line in text.split("\n")}
         assert not leaked, f"{student}'s feedback shows {sorted(leaked)[:3]}"
         assert "HIDDEN TESTS" not in text and "HiddenReference" not in text
@@ -19,7 +20,7 @@ def test_no_feedback_page_shows_a_line_of_the_hidden_tests(demo_course, master, 
 
 
 def test_feedback_keeps_the_message_the_students_code_and_where_hidden_tests_ran(demo_course):
-    text = page_text(demo_course.feedback_html("gradient_sign_flipped"))
+    text = page_text(demo_course.feedback_html(ASSIGNMENT, "gradient_sign_flipped"))
     assert "its sign is flipped" in text
     assert "one_hot(t, W.shape[1]) - softmax(Phi @ W)" in text
     assert "hidden tests ran here" in text
