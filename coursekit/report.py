@@ -17,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only: no screen on a grading server
 import matplotlib.pyplot as plt  # noqa: E402
+from nbformat import NotebookNode  # noqa: E402
 
 from . import grades, notebooks  # noqa: E402
 from .apps.autograde_app import read_log  # noqa: E402
@@ -37,6 +38,7 @@ class ClassGrades:
     def read(cls, course: Course, assignment: str) -> ClassGrades:
         names = course.notebook_names(assignment)
         students = course.students(assignment, "autograded")
+        by_student = {student: grades.submission_grades(course, assignment, student) for student in students}
         failures = collections.Counter()
         for student, name in itertools.product(students, names):
             path = course.notebook(assignment, "autograded", student, name)
@@ -44,11 +46,12 @@ class ClassGrades:
                 continue
             for cell_id, cell in notebooks.test_cells(notebooks.read(path)).items():
                 label = grades.cell_label(name, cell_id, len(names))
-                failures.update({(label, message) for message in map(_failure_message, cell.get("outputs", []))
-                                 if message})
+                message = failure_message(cell, label in grades.cells_losing_points(by_student[student]))
+                if message:
+                    failures[(label, message)] += 1
         log = report_folder(course, assignment) / "autograde_log.csv"
         outcomes = read_log(log) if log.is_file() else []
-        return cls({student: grades.submission_grades(course, assignment, student) for student in students}, failures,
+        return cls(by_student, failures,
                    {outcome.student: outcome.seconds for outcome in outcomes if outcome.graded},
                    {outcome.student: outcome.message for outcome in outcomes if not outcome.graded})
 
@@ -67,10 +70,28 @@ class ClassGrades:
                 if any(grade.score is None for grade in cell_grades.values())}
 
 
-def _failure_message(output) -> str | None:
-    if output.get("output_type") != "error":
+def failure_message(cell: NotebookNode, lost_points: bool) -> str | None:
+    """What an autograded test cell told the student, in one line with its numbers blanked (so that one mistake
+    made by many students counts once): its error's first line; for points lost without an error (a partial
+    credit), the last line it printed, or the first it wrote to stderr; None for a cell that lost no point."""
+    outputs = cell.get("outputs", [])
+    errors = [output for output in outputs if output.get("output_type") == "error"]
+    if errors:
+        message = notebooks.error_message(errors[-1]).split("\n")[0]
+    elif not lost_points:
         return None
-    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", notebooks.error_message(output).split("\n")[0])
+    elif _printed(outputs, "stderr"):  # nbgrader gives no point to a cell that wrote to stderr
+        message = f"wrote to stderr: {_printed(outputs, 'stderr')[0]}"
+    else:
+        printed = _printed(outputs, "stdout")
+        message = f"partial credit: {printed[-1]}" if printed else "partial credit"
+    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", message)
+
+
+def _printed(outputs: list, stream: str) -> list[str]:
+    """The non-blank lines a cell wrote to a stream (stdout, stderr)."""
+    return [line for output in outputs if output.get("output_type") == "stream" and output.get("name") == stream
+            for line in output.get("text", "").splitlines() if line.strip()]
 
 
 def report_folder(course: Course, assignment: str) -> Path:
