@@ -18,11 +18,12 @@ from repository import REPOSITORY
 
 SECOND = "tp2"
 SOLUTION_CELL = {"grade": False, "solution": True, "locked": False}
+IMPORTS = new_code_cell("import numpy as np", metadata={"nbgrader": {"grade": False, "solution": False, "locked": True,
+                                                                    "grade_id": "imports"}})
 MASTER = {
     "vectors": [
         new_markdown_cell("# Vectors\nThe length of each row of a matrix."),
-        new_code_cell("import numpy as np", metadata={"nbgrader": {"grade": False, "solution": False,
-                                                                  "locked": True, "grade_id": "imports"}}),
+        IMPORTS,
         new_code_cell('def row_norms(X):\n    """The Euclidean norm of each row of X."""\n    ### BEGIN SOLUTION\n'
                       "    return np.sqrt((X ** 2).sum(axis=1))\n    ### END SOLUTION",
                       metadata={"nbgrader": {**SOLUTION_CELL, "grade_id": "row_norms"}}),
@@ -39,8 +40,7 @@ MASTER = {
                                                  "grade_id": "why_sqrt"}}),
     ],
     "angles": [
-        new_code_cell("import numpy as np", metadata={"nbgrader": {"grade": False, "solution": False,
-                                                                  "locked": True, "grade_id": "imports"}}),
+        IMPORTS,
         new_code_cell("def cosine(u, v):\n    ### BEGIN SOLUTION\n"
                       "    return u @ v / np.sqrt((u @ u) * (v @ v))\n    ### END SOLUTION",
                       metadata={"nbgrader": {**SOLUTION_CELL, "grade_id": "cosine"}}),
