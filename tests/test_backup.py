@@ -13,16 +13,18 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from coursekit import grades, synthetic
-from coursekit.course import ASSIGNMENT, NOTEBOOK, Course
+from coursekit.course import Course
+from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
+from repository import REPOSITORY
 
 FIRST = "aaa_first_graded"  # nbgrader grades students in name order
 
 
 def graded_class(folder: Path) -> Course:
-    course = Course.copy_of_repository(folder)
+    course = REPOSITORY.copy_to(folder)
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
     cases = [synthetic.Case.reference(), synthetic.Case(FIRST, "", {}, frozenset())]
-    synthetic.write_class(course, cases, with_untouched_release=False)
+    synthetic.write_class(course, ASSIGNMENT, cases, with_untouched_release=False)
     course.coursekit("autograde", ASSIGNMENT)
     with Gradebook(course.db_url) as gradebook:
         gradebook.find_grade("q1_principle", NOTEBOOK, ASSIGNMENT, FIRST).manual_score = 0.5
@@ -31,15 +33,15 @@ def graded_class(folder: Path) -> Course:
 
 
 def first_students_score(course: Course) -> float:
-    return grades.autograded_total(grades.notebook_grades(course, FIRST))[0]
+    return grades.autograded_total(grades.notebook_grades(course, ASSIGNMENT, FIRST))[0]
 
 
 def test_an_interrupted_regrade_leaves_the_gradebook_as_it_was_and_a_backup_behind(tmp_path):
     course = graded_class(tmp_path / "course")
-    before = grades.gradebook_contents(course)
+    before = grades.gradebook_contents(course, ASSIGNMENT)
     # The first student hands in the untouched release instead: a finished regrade would give them 0.
-    nbformat.write(synthetic.submissions(course, [], with_untouched_release=True)[synthetic.UNTOUCHED_RELEASE],
-                   course.notebook("submitted", FIRST))
+    untouched = synthetic.submissions(course, ASSIGNMENT, [], with_untouched_release=True)[synthetic.UNTOUCHED_RELEASE]
+    nbformat.write(untouched, course.notebook(ASSIGNMENT, "submitted", FIRST))
     regrade = subprocess.Popen([str(Path(sys.executable).parent / "coursekit"), "autograde", ASSIGNMENT, "--force",
                                 "--workers=1"], cwd=course.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
@@ -51,8 +53,9 @@ def test_an_interrupted_regrade_leaves_the_gradebook_as_it_was_and_a_backup_behi
     regrade.wait(timeout=120)
 
     assert regrade.returncode != 0
-    assert grades.gradebook_contents(course) == before  # manual grade included
+    assert grades.gradebook_contents(course, ASSIGNMENT) == before  # manual grade included
     backups = sorted((course.root / "backups").glob("gradebook-*.db"))
     assert len(backups) == 2  # one per batch
-    shutil.copyfile(backups[-1], tmp_path / "gradebook.db")
-    assert grades.gradebook_contents(Course(tmp_path)) == before
+    backed_up = course.copy_to(tmp_path / "backed_up")
+    shutil.copyfile(backups[-1], backed_up.root / "gradebook.db")
+    assert grades.gradebook_contents(backed_up, ASSIGNMENT) == before

@@ -8,9 +8,11 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from coursekit import grades, notebooks, synthetic
+from coursekit import grades, notebooks, synthetic, tp1
 from coursekit.apps.autograde_app import read_log
-from coursekit.course import ASSIGNMENT, NOTEBOOK, CommandError, Course
+from coursekit.course import CommandError, Course
+from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
+from repository import REPOSITORY
 
 CASES = {"gradient_sign_flipped", "loss_is_a_mean", "sgd_never_shuffles"}
 
@@ -18,10 +20,10 @@ CASES = {"gradient_sign_flipped", "loss_is_a_mean", "sgd_never_shuffles"}
 @pytest.fixture(scope="module")
 def submitted_class(tmp_path_factory) -> Course:
     """A course with a small class submitted and nothing graded: the reference, three mistakes, the release."""
-    course = Course.copy_of_repository(tmp_path_factory.mktemp("class") / "course")
+    course = REPOSITORY.copy_to(tmp_path_factory.mktemp("class") / "course")
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    cases = [synthetic.Case.reference(), *(case for case in synthetic.corpus_cases() if case.name in CASES)]
-    synthetic.write_class(course, cases)
+    cases = [synthetic.Case.reference(), *(case for case in tp1.corpus_cases(REPOSITORY) if case.name in CASES)]
+    synthetic.write_class(course, ASSIGNMENT, cases)
     return course
 
 
@@ -36,15 +38,15 @@ def test_parallel_grading_leaves_the_gradebook_sequential_nbgrader_leaves(submit
     sequential.nbgrader("autograde", ASSIGNMENT)
     output = parallel.coursekit("autograde", ASSIGNMENT, "--workers=2")
 
-    contents = grades.gradebook_contents(parallel)
-    assert contents == grades.gradebook_contents(sequential)
+    contents = grades.gradebook_contents(parallel, ASSIGNMENT)
+    assert contents == grades.gradebook_contents(sequential, ASSIGNMENT)
     students = {student for student, _, _ in contents}
     assert students == {"reference", synthetic.UNTOUCHED_RELEASE, *CASES}
     assert "5 graded, 0 failed" in output
     assert "autograde: 100%" in output  # the progress bar reached the end
     assert "database is locked" not in output
     for student in students:  # the autograded notebooks hold the executed test cells, as nbgrader writes them
-        executed = notebooks.test_cells(notebooks.read(parallel.notebook("autograded", student)))
+        executed = notebooks.test_cells(notebooks.read(parallel.notebook(ASSIGNMENT, "autograded", student)))
         assert all(cell.execution_count for cell in executed.values()), student
 
 
@@ -56,11 +58,11 @@ def test_a_parallel_regrade_keeps_the_manual_grades_and_comments(submitted_class
         comment = gradebook.find_comment("q2_gradient", NOTEBOOK, ASSIGNMENT, "reference")
         comment.manual_comment = "Right sign; say why the slide's formula climbs the loss."
         gradebook.db.commit()
-    before = grades.gradebook_contents(course)
+    before = grades.gradebook_contents(course, ASSIGNMENT)
 
     course.coursekit("autograde", ASSIGNMENT, "--force")
 
-    after = grades.gradebook_contents(course)
+    after = grades.gradebook_contents(course, ASSIGNMENT)
     assert after == before
     assert after[("reference", NOTEBOOK, "q2_gradient")][1] == 1.25
     assert after[("reference", NOTEBOOK, "q2_gradient (comment)")][1].startswith("Right sign")
@@ -68,11 +70,11 @@ def test_a_parallel_regrade_keeps_the_manual_grades_and_comments(submitted_class
 
 def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_class, tmp_path, master):
     course = copy_of(submitted_class, tmp_path / "course")
-    release = notebooks.read(course.notebook("release"))
+    release = notebooks.read(course.notebook(ASSIGNMENT, "release"))
     stuck = synthetic.fill(release, {**synthetic.Case.reference().solutions(master),
                                      "softmax": "def softmax(A):\n    while True:\n        pass"})
     for student, content in {"stuck": nbformat.writes(stuck), "broken": '{"cells": ['}.items():
-        path = course.notebook("submitted", student)
+        path = course.notebook(ASSIGNMENT, "submitted", student)
         path.parent.mkdir(parents=True)
         path.write_text(content)
 
@@ -87,4 +89,4 @@ def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_cla
     assert "NotJSONError" in outcomes["broken"].message or "JSON" in outcomes["broken"].message
     assert all(outcome.graded for student, outcome in outcomes.items() if student not in {"stuck", "broken"})
     assert not (course.root / "autograded" / "stuck" / ASSIGNMENT).exists()  # as nbgrader: a failure leaves nothing
-    assert grades.autograded_total(grades.notebook_grades(course, "reference"))[0] == 16
+    assert grades.autograded_total(grades.notebook_grades(course, ASSIGNMENT, "reference"))[0] == 16
