@@ -10,7 +10,6 @@ process writes the gradebook, and every step is nbgrader's: the gradebook ends u
 from __future__ import annotations
 
 import os
-import re
 import signal
 import threading
 import time
@@ -21,15 +20,13 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
-from nbgrader.converters import Autograde, NbGraderException
-from nbgrader.converters.base import BaseConverter
 from nbgrader import utils
+from nbgrader.converters import Autograde, NbGraderException
 from nbgrader.preprocessors import Execute
 from tqdm import tqdm
 from traitlets import Integer, default
-from traitlets.utils.importstring import import_item
 
-from .. import backup, sandbox
+from .. import backup, nbgrader_internals, sandbox
 from ..preprocessors import SafeExecute
 
 
@@ -72,7 +69,7 @@ class ParallelAutograde(Autograde):
     def convert_notebooks(self) -> None:
         """Grade the class; the gradebook is backed up first, and put back if the batch itself fails."""
         self.outcomes: list[SubmissionOutcome] = []
-        if issubclass(self._execute_class(), SafeExecute):
+        if issubclass(nbgrader_internals.execute_step(self), SafeExecute):
             try:
                 sandbox.refuse_unless_sandboxed(self.config.SandboxedKernelManager.get("allow_unsandboxed", False))
             except sandbox.SandboxUnavailable as refusal:
@@ -104,26 +101,29 @@ class ParallelAutograde(Autograde):
 
     def _submissions(self) -> list[_Submission]:
         """The submissions to grade, in nbgrader's order, parsed as nbgrader's own loop does."""
-        pattern = self._format_source("(?P<assignment_id>.*)", "(?P<student_id>.*)", escape=True)
         submissions = []
         for folder in sorted(self.assignments):
-            match = re.match(pattern, folder)
-            submissions.append(_Submission(match["assignment_id"], match["student_id"],
-                                           sorted(self.assignments[folder])))
+            assignment, student = nbgrader_internals.submission_ids(self, folder)
+            submissions.append(_Submission(assignment, student, sorted(self.assignments[folder])))
         return submissions
 
     def _step(self, submission: _Submission, step) -> bool:
-        """Run one stage for a submission; on failure, log it as nbgrader does, clean up, record the outcome."""
+        """Run one stage for a submission. On failure, as nbgrader's own loop: its output is removed; then a
+        gradebook or notebook-format error stops the batch, any other is logged and recorded as its outcome."""
         self.notebooks = submission.notebooks
         try:
             return step(submission)
         except Exception as error:  # noqa: BLE001 (one broken submission never stops the class)
+            dest = nbgrader_internals.destination(self, submission.assignment, submission.student)
+            if os.path.exists(dest):
+                utils.rmtree(dest)
+            fatal = nbgrader_internals.fatal_for_the_batch(error)
+            if fatal:
+                self.log.error("%s\n%s", traceback.format_exc(), fatal)
+                raise NbGraderException(fatal) from error
             self.log.error("There was an error processing assignment %s for student %s:\n%s",
                            submission.assignment, submission.student, traceback.format_exc())
             self.outcomes.append(SubmissionOutcome(submission.student, False, submission.seconds, _one_line(error)))
-            dest = os.path.normpath(self._format_dest(submission.assignment, submission.student))
-            if os.path.exists(dest):
-                utils.rmtree(dest)
             return False
 
     def _prepare(self, submission: _Submission) -> bool:
@@ -134,10 +134,8 @@ class ParallelAutograde(Autograde):
         self.run_pre_convert_hook()
         self.init_assignment(submission.assignment, submission.student)
         submission.notebooks = self.notebooks  # init_assignment drops notebooks the gradebook does not know
-        self._sanitizing = True
-        self._init_preprocessors()
         for notebook in self.notebooks:
-            BaseConverter.convert_single_notebook(self, notebook)
+            nbgrader_internals.sanitize(self, notebook)
         return True
 
     def _execute_all(self, submission: _Submission) -> None:
@@ -152,7 +150,7 @@ class ParallelAutograde(Autograde):
             submission.seconds = time.perf_counter() - start
 
     def _execute(self, notebook, folder: str):
-        executor = self._execute_class()(config=self.config, log=self.log)
+        executor = nbgrader_internals.execute_step(self)(config=self.config, log=self.log)
         resources = ResourcesDict(metadata={"path": folder})
         deadline = threading.Timer(self.notebook_timeout, _abandon, args=(executor,))
         deadline.start()
@@ -169,37 +167,16 @@ class ParallelAutograde(Autograde):
     def _finish(self, submission: _Submission) -> bool:
         """nbgrader's steps after Execute: grades saved to the gradebook, notebooks rewritten, permissions."""
         submission.executions.result()  # raises what the execution raised
-        self._sanitizing = False
-        self.exporter._preprocessors = []
-        for preprocessor in self.autograde_preprocessors:
-            if not _executes(preprocessor):
-                self.exporter.register_preprocessor(preprocessor)
-        try:
-            for notebook in submission.notebooks:
-                BaseConverter.convert_single_notebook(self, self._autograded_path(submission, notebook))
-        finally:
-            self._sanitizing = True
+        for notebook in submission.notebooks:
+            nbgrader_internals.run_steps_after_execute(self, self._autograded_path(submission, notebook))
         self.set_permissions(submission.assignment, submission.student)
         self.run_post_convert_hook()
         self.outcomes.append(SubmissionOutcome(submission.student, True, submission.seconds))
         return True
 
-    def _execute_class(self) -> type[Execute]:
-        """The Execute preprocessor of the configured autograde steps (a subclass, if one is configured)."""
-        return next((_as_class(step) for step in self.autograde_preprocessors if _executes(step)), Execute)
-
     def _autograded_path(self, submission: _Submission, notebook: str) -> str:
-        return os.path.join(self._format_dest(submission.assignment, submission.student), os.path.basename(notebook))
-
-
-def _as_class(preprocessor):
-    return import_item(preprocessor) if isinstance(preprocessor, str) else preprocessor
-
-
-def _executes(preprocessor) -> bool:
-    """Whether an autograde step is nbgrader's Execute or a subclass (steps are classes or their import names)."""
-    step = _as_class(preprocessor)
-    return isinstance(step, type) and issubclass(step, Execute)
+        return os.path.join(nbgrader_internals.destination(self, submission.assignment, submission.student),
+                            os.path.basename(notebook))
 
 
 def _abandon(executor: Execute) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Unicode
 
+from .. import nbgrader_internals
 from ..course import Course
 from ..intake import Intake, Rejection, notebook_files, sort_out
 
@@ -41,7 +42,7 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
         return None
 
     def _sort_out_extracted_files(self) -> Intake:
-        extracted = Path(self.parent._format_collect_path(self.parent.extracted_directory))
+        extracted = Path(nbgrader_internals.collect_path(self.parent, self.parent.extracted_directory))
         grouped: dict[str, list[Path]] = {}
         unknown = []
         for path in sorted(extracted.rglob("*")):

@@ -1,8 +1,11 @@
 """`coursekit autograde`: several notebooks at once, the gradebook as sequential `nbgrader autograde` leaves
-it, manual grades kept, and a stuck or broken submission failing alone with a message."""
+it, manual grades kept, a stuck or broken submission failing alone with a message, and a gradebook error
+stopping the batch as it stops nbgrader's."""
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sqlite3
 
 import nbformat
 import pytest
@@ -90,3 +93,18 @@ def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_cla
     assert all(outcome.graded for student, outcome in outcomes.items() if student not in {"stuck", "broken"})
     assert not (course.root / "autograded" / "stuck" / ASSIGNMENT).exists()  # as nbgrader: a failure leaves nothing
     assert grades.autograded_total(grades.notebook_grades(course, ASSIGNMENT, "reference"))[0] == 16
+
+
+def test_a_gradebook_nbgrader_cannot_read_stops_the_batch_as_it_stops_nbgrader(submitted_class, tmp_path):
+    course = copy_of(submitted_class, tmp_path / "course")
+    # A column that a gradebook not brought up to date by `nbgrader db upgrade` lacks.
+    with contextlib.closing(sqlite3.connect(course.root / "gradebook.db")) as database:
+        database.execute("ALTER TABLE student DROP COLUMN lms_user_id")
+    for command in (course.nbgrader, course.coursekit):
+        with pytest.raises(CommandError) as failure:
+            command("autograde", ASSIGNMENT)
+
+        output = str(failure.value)
+        assert output.count("run the command `nbgrader db upgrade`") == 1, output  # said once: the batch stopped
+        assert "graded, " not in output  # no table of outcomes: no student's failure was recorded
+        assert not list(course.root.glob(f"autograded/*/{ASSIGNMENT}"))
