@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.apps import ZipCollectApp
 
+from . import nbgrader_internals
 from .course import Course
 
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when a submission was handed in
@@ -159,7 +160,7 @@ def take_moodle_zip(course: Course, assignment: str, download: Path) -> Intake:
         app = ZipCollectApp()
         app.initialize([assignment, "--force", "--log-level=ERROR"])
         app.start()
-    return app.collector_plugin_inst.intake or Intake()
+    return nbgrader_internals.collector_plugin(app).intake or Intake()
 
 
 def take_exchange(course: Course, assignment: str) -> Intake:
