@@ -2,7 +2,9 @@
 
 SQLite's online backup API copies a consistent gradebook even while another program reads it. The
 copies go to backups/gradebook-<time>.db in the course folder (never committed); the newest
-`KEEP` stay.
+`KEEP` stay. An interrupted batch is no failure: it keeps what it finished and undoes the rest
+itself (coursekit/converters/parallel_autograde.py), so the copy is put back only when the batch
+itself breaks (a crash, a gradebook error, a second Ctrl-C).
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ def restore(copy: Path, database: Path) -> None:
 
 @contextlib.contextmanager
 def restored_on_failure(database: Path) -> Iterator[Path | None]:
-    """Back the gradebook up; if the block raises (a crash, Ctrl-C), put the copy back, then re-raise."""
+    """Back the gradebook up; if the block raises (a crash, KeyboardInterrupt), put the copy back, then re-raise."""
     copy = back_up(database)
     try:
         yield copy

@@ -1,17 +1,15 @@
-"""The gradebook backed up before every `coursekit autograde` batch, and put back when a batch is interrupted."""
+"""The gradebook backed up before every `coursekit autograde` batch; a regrade interrupted keeps the grades it
+finished, puts the rest back as it was, and leaves the backup of the gradebook as the batch found it."""
 from __future__ import annotations
 
-import os
 import shutil
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
 
+from background_batch import NO_TIME_LIMIT, Batch, hand_in_a_hanging_notebook, wait_until
 from coursekit import grades, synthetic
 from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
@@ -36,24 +34,28 @@ def first_students_score(course: Course) -> float:
     return grades.autograded_total(grades.notebook_grades(course, ASSIGNMENT, FIRST))[0]
 
 
-def test_an_interrupted_regrade_leaves_the_gradebook_as_it_was_and_a_backup_behind(tmp_path):
+def test_an_interrupted_regrade_keeps_what_it_finished_puts_the_rest_back_and_leaves_a_backup(tmp_path):
     course = graded_class(tmp_path / "course")
     before = grades.gradebook_contents(course, ASSIGNMENT)
-    # The first student hands in the untouched release instead: a finished regrade would give them 0.
+    # The first student hands in the untouched release instead: the regrade gives them 0. The other hands in a
+    # notebook that never ends: only the interrupt stops the regrade.
     untouched = synthetic.submissions(course, ASSIGNMENT, [], with_untouched_release=True)[synthetic.UNTOUCHED_RELEASE]
     nbformat.write(untouched, course.notebook(ASSIGNMENT, "submitted", FIRST))
-    regrade = subprocess.Popen([str(Path(sys.executable).parent / "coursekit"), "autograde", ASSIGNMENT, "--force",
-                                "--workers=1"], cwd=course.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
-    deadline = time.monotonic() + 120
-    while first_students_score(course) != 0 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert first_students_score(course) == 0, "the regrade should have written the first student's new grade"
-    regrade.send_signal(signal.SIGINT)
-    regrade.wait(timeout=120)
+    hand_in_a_hanging_notebook(course, ASSIGNMENT, "reference")
+    regrade = Batch.start(course, ASSIGNMENT, "--force", "--workers=1", *NO_TIME_LIMIT)
+    wait_until(lambda: first_students_score(course) == 0, "the first student's new grade saved", regrade)
+    wait_until(regrade.runs_a_kernel, "a kernel running the other student's notebook", regrade)
 
-    assert regrade.returncode != 0
-    assert grades.gradebook_contents(course, ASSIGNMENT) == before  # manual grade included
+    regrade.process.send_signal(signal.SIGINT)
+    output = regrade.wait()
+
+    assert regrade.process.returncode == 130, output
+    after = grades.gradebook_contents(course, ASSIGNMENT)
+    assert first_students_score(course) == 0
+    assert after[(FIRST, NOTEBOOK, "q1_principle")][1] == 0.5  # the manual grade
+    assert {key: value for key, value in after.items() if key[0] != FIRST} == {
+        key: value for key, value in before.items() if key[0] != FIRST}
+    assert not course.folder(ASSIGNMENT, "autograded", "reference").exists()  # so the next run grades it again
     backups = sorted((course.root / "backups").glob("gradebook-*.db"))
     assert len(backups) == 2  # one per batch
     backed_up = course.copy_to(tmp_path / "backed_up")

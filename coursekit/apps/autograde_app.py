@@ -2,12 +2,14 @@
 
 It takes nbgrader autograde's options (--force, --student, --log-level...) plus --workers and
 --notebook-timeout; it writes each submission's outcome and time to reports/<assignment>/autograde_log.csv
-for the class report.
+for the class report. Interrupted (Ctrl-C), it keeps what it finished, says how many submissions are left for
+the next run, and exits with status 130.
 """
 from __future__ import annotations
 
 import csv
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from .. import sandbox
 from ..converters import ParallelAutograde, SubmissionOutcome
 
 LOG_COLUMNS = ["student", "graded", "seconds", "message"]
+INTERRUPTED = 128 + signal.SIGINT  # the exit status of a program stopped by Ctrl-C, as shells report it
 
 
 class ParallelAutogradeApp(AutogradeApp):
@@ -59,6 +62,10 @@ class ParallelAutogradeApp(AutogradeApp):
         write_log(self.log_path(), outcomes)
         print(outcome_table(self.coursedir.db_url, self.coursedir.assignment_id, outcomes))
         print(f"Outcomes and times: {self.log_path()}")
+        if converter.interrupted:
+            print(f"interrupted: {sum(outcome.graded for outcome in outcomes)} graded, {len(converter.left)} left "
+                  f"for the next run: run `coursekit autograde {self.coursedir.assignment_id}` again")
+            sys.exit(INTERRUPTED)
         if not all(outcome.graded for outcome in outcomes):
             sys.exit(1)
 

@@ -1,4 +1,4 @@
-"""nbgrader's Autograde converter with the students' notebooks executed concurrently.
+"""nbgrader's Autograde converter with the students' notebooks executed concurrently, and safe to interrupt.
 
 Only the Execute step leaves nbgrader's order. For each submission, this process runs nbgrader's
 own steps before it (destination, gradebook entries, sanitizing) and hands the sanitized notebook to
@@ -6,21 +6,35 @@ a pool of threads, each driving one kernel, in place in autograded/ as nbgrader 
 finish, this process runs nbgrader's steps after Execute (SaveAutoGrades and the rest). So one
 process writes the gradebook, and every step is nbgrader's: the gradebook ends up as a sequential
 `nbgrader autograde` leaves it (tests/converters/test_parallel_autograde.py).
+
+A submission is prepared only when a thread is about to be free for it, so that a batch touches no
+more of the class than it is grading; it is finished once the steps after Execute have run. Asked to
+stop (SIGINT, SIGTERM, SIGHUP), the batch stops within seconds: the executions not started are
+cancelled, the running kernels killed, the finished submissions kept, and each prepared but
+unfinished one rolled back (its autograded/ folder removed, its gradebook entries put back as they
+were), so that the next plain run grades exactly what was left. A batch killed outright rolls
+nothing back: each submission is marked unfinished, from its preparation until it is finished, and
+the next batch grades a marked one again instead of skipping it as already graded.
 """
 from __future__ import annotations
 
+import collections
+import contextlib
 import os
 import signal
 import threading
 import time
 import traceback
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
 from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, NbGraderException
 from nbgrader.preprocessors import Execute
 from tqdm import tqdm
@@ -28,6 +42,9 @@ from traitlets import Integer, default
 
 from .. import backup, nbgrader_internals, sandbox
 from ..preprocessors import SafeExecute
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+POLL_SECONDS = 0.2  # how often a batch waiting for executions looks whether it was asked to stop
 
 
 class NotebookTimeout(RuntimeError):
@@ -44,13 +61,30 @@ class SubmissionOutcome:
     message: str = ""  # why it failed, in one line
 
 
+@dataclass(frozen=True)
+class _GradebookBefore:
+    """What the gradebook held of a submission before the batch prepared it: what a rollback puts back."""
+
+    had_student: bool
+    had_submission: bool
+    timestamp: datetime | None
+
+
 @dataclass
 class _Submission:
     assignment: str
     student: str
     notebooks: list[str]  # submitted notebooks, as nbgrader lists them
+    destination: Path  # its folder in autograded/
+    before: _GradebookBefore | None = None
     executions: Future | None = None
     seconds: float = 0.0  # the notebooks' execution, once it has ended
+
+    @property
+    def unfinished_marker(self) -> Path:
+        """The file that says this submission's grading began and has not finished. It lies next to the
+        submission's folder, not in it: nbgrader's generate_feedback copies every file of that folder."""
+        return self.destination.with_name(f".{self.destination.name}.unfinished")
 
 
 class ParallelAutograde(Autograde):
@@ -67,8 +101,11 @@ class ParallelAutograde(Autograde):
         return os.cpu_count() or 1
 
     def convert_notebooks(self) -> None:
-        """Grade the class; the gradebook is backed up first, and put back if the batch itself fails."""
+        """Grade the class; the gradebook is backed up first, and put back if the batch itself fails. After an
+        interrupt, `interrupted` is set and `left` names the students the next run will grade."""
         self.outcomes: list[SubmissionOutcome] = []
+        self.interrupted = False
+        self.left: list[str] = []
         if issubclass(nbgrader_internals.execute_step(self), SafeExecute):
             try:
                 sandbox.refuse_unless_sandboxed(self.config.SandboxedKernelManager.get("allow_unsandboxed", False))
@@ -81,30 +118,54 @@ class ParallelAutograde(Autograde):
             self._grade(self._submissions())
 
     def _grade(self, submissions: list[_Submission]) -> None:
+        """Prepare and finish the submissions in this thread, execute them in the pool's; once asked to stop, stop
+        the executions and roll back what was prepared and not finished (see the module's docstring)."""
+        waiting = collections.deque(submissions)
+        running: dict[Future, _Submission] = {}
+        prepared: list[_Submission] = []
+        self._executors: set[Execute] = set()  # those running, for a stop to kill their kernels
+        self._executors_lock = threading.Lock()
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="execute")
         progress = tqdm(total=len(submissions), unit="submission", desc="autograde", dynamic_ncols=True)
         # Kernels inherit the environment nbgrader gives them while autograding.
-        with utils.setenv(NBGRADER_EXECUTION="autograde"), pool, progress:
-            started = []
-            for submission in submissions:
-                if self._step(submission, self._prepare):
-                    submission.executions = pool.submit(self._execute_all, submission)
-                    started.append(submission)
-                else:
-                    progress.update()
-            by_future = {submission.executions: submission for submission in started}
-            for future in as_completed(by_future):
-                self._step(by_future[future], self._finish)
-                failed = sum(not outcome.graded for outcome in self.outcomes)
-                progress.set_postfix(failed=failed, refresh=False)
-                progress.update()
+        with utils.setenv(NBGRADER_EXECUTION="autograde"), progress, _stop_requested_by(STOP_SIGNALS) as stop:
+            try:
+                while (waiting or running) and not stop.is_set():
+                    # Each thread has one submission executing and at most one prepared, waiting for it.
+                    while waiting and len(running) < 2 * self.workers and not stop.is_set():
+                        submission = waiting.popleft()
+                        if self._step(submission, self._prepare):
+                            prepared.append(submission)
+                            submission.executions = pool.submit(self._execute_all, submission)
+                            running[submission.executions] = submission
+                        else:
+                            progress.update()
+                    done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        self._step(running.pop(future), self._finish)
+                        failed = sum(not outcome.graded for outcome in self.outcomes)
+                        progress.set_postfix(failed=failed, refresh=False)
+                        progress.update()
+                self._stop_executions(pool, running)
+                for submission in running.values():
+                    self._roll_back(submission)
+            except BaseException:
+                # The backup puts the whole gradebook back: what this batch wrote to autograded/ goes too, so
+                # that the next run grades those submissions again.
+                self._stop_executions(pool, running)
+                for submission in prepared:
+                    self._discard(submission)
+                raise
+        self.interrupted = stop.is_set()
+        self.left = sorted(submission.student for submission in [*running.values(), *waiting])
 
     def _submissions(self) -> list[_Submission]:
         """The submissions to grade, in nbgrader's order, parsed as nbgrader's own loop does."""
         submissions = []
         for folder in sorted(self.assignments):
             assignment, student = nbgrader_internals.submission_ids(self, folder)
-            submissions.append(_Submission(assignment, student, sorted(self.assignments[folder])))
+            destination = Path(nbgrader_internals.destination(self, assignment, student))
+            submissions.append(_Submission(assignment, student, sorted(self.assignments[folder]), destination))
         return submissions
 
     def _step(self, submission: _Submission, step) -> bool:
@@ -114,9 +175,7 @@ class ParallelAutograde(Autograde):
         try:
             return step(submission)
         except Exception as error:  # noqa: BLE001 (one broken submission never stops the class)
-            dest = nbgrader_internals.destination(self, submission.assignment, submission.student)
-            if os.path.exists(dest):
-                utils.rmtree(dest)
+            self._discard(submission)
             fatal = nbgrader_internals.fatal_for_the_batch(error)
             if fatal:
                 self.log.error("%s\n%s", traceback.format_exc(), fatal)
@@ -127,10 +186,17 @@ class ParallelAutograde(Autograde):
             return False
 
     def _prepare(self, submission: _Submission) -> bool:
-        """nbgrader's steps before Execute: destination, gradebook entries, sanitized notebooks in autograded/."""
+        """nbgrader's steps before Execute: destination, gradebook entries, sanitized notebooks in autograded/.
+        The submission is marked unfinished first; one a killed batch left marked is graded again."""
+        if submission.unfinished_marker.exists():
+            self.log.warning("Grading %s again: a batch was stopped while grading it", submission.destination)
+            self._discard(submission)
         if not self.init_destination(submission.assignment, submission.student):
             self.outcomes.append(SubmissionOutcome(submission.student, True, 0.0, "already graded: skipped"))
             return False
+        submission.before = self._gradebook_before(submission)
+        submission.unfinished_marker.parent.mkdir(parents=True, exist_ok=True)
+        submission.unfinished_marker.touch()
         self.run_pre_convert_hook()
         self.init_assignment(submission.assignment, submission.student)
         submission.notebooks = self.notebooks  # init_assignment drops notebooks the gradebook does not know
@@ -153,6 +219,8 @@ class ParallelAutograde(Autograde):
         executor = nbgrader_internals.execute_step(self)(config=self.config, log=self.log)
         resources = ResourcesDict(metadata={"path": folder})
         deadline = threading.Timer(self.notebook_timeout, _abandon, args=(executor,))
+        with self._executors_lock:
+            self._executors.add(executor)
         deadline.start()
         try:
             return executor.preprocess(notebook, resources)
@@ -163,6 +231,8 @@ class ParallelAutograde(Autograde):
             raise
         finally:
             deadline.cancel()
+            with self._executors_lock:
+                self._executors.discard(executor)
 
     def _finish(self, submission: _Submission) -> bool:
         """nbgrader's steps after Execute: grades saved to the gradebook, notebooks rewritten, permissions."""
@@ -171,24 +241,95 @@ class ParallelAutograde(Autograde):
             nbgrader_internals.run_steps_after_execute(self, self._autograded_path(submission, notebook))
         self.set_permissions(submission.assignment, submission.student)
         self.run_post_convert_hook()
+        submission.unfinished_marker.unlink()
         self.outcomes.append(SubmissionOutcome(submission.student, True, submission.seconds))
         return True
 
+    def _stop_executions(self, pool: ThreadPoolExecutor, running: dict[Future, _Submission]) -> None:
+        """Cancel the executions not started, kill the running kernels until every execution has ended (one may
+        start a kernel after the first kill), and join the pool's threads."""
+        pool.shutdown(wait=False, cancel_futures=True)
+        while not all(future.done() for future in running):
+            with self._executors_lock:
+                executors = list(self._executors)
+            for executor in executors:
+                _abandon(executor)
+            wait(running, timeout=POLL_SECONDS)
+        pool.shutdown()
+
+    def _gradebook_before(self, submission: _Submission) -> _GradebookBefore:
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+            try:
+                gradebook.find_student(submission.student)
+            except MissingEntry:
+                return _GradebookBefore(had_student=False, had_submission=False, timestamp=None)
+            try:
+                timestamp = gradebook.find_submission(submission.assignment, submission.student).timestamp
+            except MissingEntry:
+                return _GradebookBefore(had_student=True, had_submission=False, timestamp=None)
+            return _GradebookBefore(had_student=True, had_submission=True, timestamp=timestamp)
+
+    def _roll_back(self, submission: _Submission) -> None:
+        """Undo the preparation of a submission not finished: its autograded/ folder removed, and what
+        init_assignment changed in the gradebook (the student and the submission created, the submission's
+        timestamp set) put back as it was."""
+        self._discard(submission)
+        before = submission.before
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+            if before.had_submission:
+                gradebook.update_or_create_submission(submission.assignment, submission.student,
+                                                      timestamp=before.timestamp)
+            else:
+                gradebook.remove_submission(submission.assignment, submission.student)
+            if not before.had_student:
+                gradebook.remove_student(submission.student)
+
+    def _discard(self, submission: _Submission) -> None:
+        """Remove what the batch wrote of a submission to autograded/: its folder (as nbgrader's loop does for a
+        failed one) and its marker."""
+        if submission.destination.exists():
+            utils.rmtree(str(submission.destination))
+        submission.unfinished_marker.unlink(missing_ok=True)
+
     def _autograded_path(self, submission: _Submission, notebook: str) -> str:
-        return os.path.join(nbgrader_internals.destination(self, submission.assignment, submission.student),
-                            os.path.basename(notebook))
+        return str(submission.destination / os.path.basename(notebook))
+
+
+@contextlib.contextmanager
+def _stop_requested_by(signals: tuple[signal.Signals, ...]) -> Iterator[threading.Event]:
+    """An event that the first of these signals sets, instead of stopping the program wherever it is (in the middle
+    of a gradebook write, say); that signal then gets its previous handler back, so that a second Ctrl-C aborts at
+    once. A signal ignored (under nohup, say) stays ignored. To be entered in the main thread, where Python runs
+    signal handlers."""
+    stop = threading.Event()
+    previous = {signum: signal.getsignal(signum) for signum in signals}
+    previous = {signum: handler for signum, handler in previous.items() if handler not in (signal.SIG_IGN, None)}
+
+    def request_stop(signum, frame):
+        stop.set()
+        signal.signal(signum, previous[signum])
+
+    for signum in previous:
+        signal.signal(signum, request_stop)
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _abandon(executor: Execute) -> None:
     """Stop a notebook for good: SafeExecute knows how; for nbgrader's Execute, kill the kernel's process group
-    (the kernel and whatever it started), which nbclient then sees dead."""
-    if hasattr(executor, "abandon"):
-        executor.abandon()
-        return
-    provisioner = getattr(getattr(executor, "km", None), "provisioner", None)
-    process_group = getattr(provisioner, "pgid", None)
-    if process_group:
-        os.killpg(process_group, signal.SIGKILL)
+    (the kernel and whatever it started), which nbclient then sees dead. A kernel may end while it is being
+    killed: its provisioner then no longer has a process, or the process group is gone."""
+    with contextlib.suppress(AttributeError, ProcessLookupError):
+        if hasattr(executor, "abandon"):
+            executor.abandon()
+            return
+        provisioner = getattr(getattr(executor, "km", None), "provisioner", None)
+        process_group = getattr(provisioner, "pgid", None)
+        if process_group:
+            os.killpg(process_group, signal.SIGKILL)
 
 
 def _one_line(error: Exception) -> str:

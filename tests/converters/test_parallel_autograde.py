@@ -1,16 +1,19 @@
 """`coursekit autograde`: several notebooks at once, the gradebook as sequential `nbgrader autograde` leaves
-it, manual grades kept, a stuck or broken submission failing alone with a message, and a gradebook error
-stopping the batch as it stops nbgrader's."""
+it, manual grades kept, a stuck or broken submission failing alone with a message, a gradebook error stopping
+the batch as it stops nbgrader's, and a batch interrupted or killed graded to the end by the next run."""
 from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import sqlite3
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from background_batch import (NO_TIME_LIMIT, Batch, hand_in_a_hanging_notebook, has_autograded_scores, running,
+                              wait_until)
 from coursekit import grades, notebooks, synthetic, tp1
 from coursekit.apps.autograde_app import read_log
 from coursekit.course import CommandError, Course
@@ -18,6 +21,7 @@ from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
 from repository import REPOSITORY
 
 CASES = {"gradient_sign_flipped", "loss_is_a_mean", "sgd_never_shuffles"}
+HANGS = "hangs_forever"  # graded after gradient_sign_flipped, the first, and before the others
 
 
 @pytest.fixture(scope="module")
@@ -30,19 +34,31 @@ def submitted_class(tmp_path_factory) -> Course:
     return course
 
 
+@pytest.fixture(scope="module")
+def sequentially_graded(submitted_class, tmp_path_factory) -> dict:
+    """The gradebook's contents once plain `nbgrader autograde` has graded the class, one notebook at a time."""
+    sequential = copy_of(submitted_class, tmp_path_factory.mktemp("sequential") / "course")
+    sequential.nbgrader("autograde", ASSIGNMENT)
+    return grades.gradebook_contents(sequential, ASSIGNMENT)
+
+
 def copy_of(course: Course, destination) -> Course:
     shutil.copytree(course.root, destination)
     return Course(destination)
 
 
-def test_parallel_grading_leaves_the_gradebook_sequential_nbgrader_leaves(submitted_class, tmp_path):
-    sequential = copy_of(submitted_class, tmp_path / "sequential")
+def handed_in(course: Course) -> list[str]:
+    """The students who handed the assignment in, in the order nbgrader grades them."""
+    return sorted(path.parent.name for path in course.root.glob(f"submitted/*/{ASSIGNMENT}"))
+
+
+def test_parallel_grading_leaves_the_gradebook_sequential_nbgrader_leaves(submitted_class, sequentially_graded,
+                                                                          tmp_path):
     parallel = copy_of(submitted_class, tmp_path / "parallel")
-    sequential.nbgrader("autograde", ASSIGNMENT)
     output = parallel.coursekit("autograde", ASSIGNMENT, "--workers=2")
 
     contents = grades.gradebook_contents(parallel, ASSIGNMENT)
-    assert contents == grades.gradebook_contents(sequential, ASSIGNMENT)
+    assert contents == sequentially_graded
     students = {student for student, _, _ in contents}
     assert students == {"reference", synthetic.UNTOUCHED_RELEASE, *CASES}
     assert "5 graded, 0 failed" in output
@@ -108,3 +124,64 @@ def test_a_gradebook_nbgrader_cannot_read_stops_the_batch_as_it_stops_nbgrader(s
         assert output.count("run the command `nbgrader db upgrade`") == 1, output  # said once: the batch stopped
         assert "graded, " not in output  # no table of outcomes: no student's failure was recorded
         assert not list(course.root.glob(f"autograded/*/{ASSIGNMENT}"))
+
+
+def test_an_interrupted_batch_keeps_what_it_finished_and_the_next_run_grades_the_rest(
+        submitted_class, sequentially_graded, tmp_path):
+    course = copy_of(submitted_class, tmp_path / "course")
+    first = handed_in(course)[0]
+    # Graded second, a notebook that never ends: only the interrupt can stop the batch.
+    hand_in_a_hanging_notebook(course, ASSIGNMENT, HANGS)
+    batch = Batch.start(course, ASSIGNMENT, "--workers=1", *NO_TIME_LIMIT)
+    wait_until(lambda: has_autograded_scores(course, ASSIGNMENT, first), f"{first}'s grades saved", batch)
+    wait_until(batch.runs_a_kernel, f"a kernel running {HANGS}'s notebook", batch)
+    started = batch.descendants()
+
+    batch.process.send_signal(signal.SIGINT)
+    output = batch.wait()
+
+    assert batch.process.returncode == 130, output
+    assert not running(started), f"left running after the interrupt: {running(started)}"
+    assert f"interrupted: 1 graded, {len(handed_in(course)) - 1} left for the next run" in output
+    assert [outcome.student for outcome in read_log(log_path(course))] == [first]
+    assert has_autograded_scores(course, ASSIGNMENT, first)
+    assert [path.parent.name for path in course.root.glob(f"autograded/*/{ASSIGNMENT}")] == [first]
+    with Gradebook(course.db_url) as gradebook:
+        assert [submission.student_id for submission in gradebook.find_assignment(ASSIGNMENT).submissions] == [first]
+
+    shutil.rmtree(course.notebook(ASSIGNMENT, "submitted", HANGS).parent)  # it would hang the next run too
+    course.coursekit("autograde", ASSIGNMENT)
+
+    assert {outcome.student: outcome.message for outcome in read_log(log_path(course))} == {
+        student: "already graded: skipped" if student == first else "" for student in handed_in(course)}
+    assert grades.gradebook_contents(course, ASSIGNMENT) == sequentially_graded
+
+
+def test_a_batch_killed_outright_is_graded_again_where_it_stopped(submitted_class, sequentially_graded, tmp_path):
+    course = copy_of(submitted_class, tmp_path / "course")
+    third = handed_in(course)[2]
+    batch = Batch.start(course, ASSIGNMENT, "--workers=1")
+    # With one thread, the third is prepared once the first is finished, and executes once the second has.
+    wait_until(course.notebook(ASSIGNMENT, "autograded", third).exists, f"{third}'s submission prepared", batch)
+
+    batch.process.kill()
+    batch.wait()
+
+    half_graded = {student for student in handed_in(course) if course.notebook(ASSIGNMENT, "autograded", student)
+                   .exists() and not has_autograded_scores(course, ASSIGNMENT, student)}
+    assert third in half_graded
+    for student in half_graded:  # nbgrader's generate_feedback copies each file of this folder into the feedback
+        assert ({path.name for path in course.folder(ASSIGNMENT, "autograded", student).iterdir()} ==
+                {path.name for path in course.folder(ASSIGNMENT, "submitted", student).iterdir()})
+
+    course.coursekit("autograde", ASSIGNMENT)
+
+    outcomes = {outcome.student: outcome for outcome in read_log(log_path(course))}
+    assert sorted(outcomes) == handed_in(course)
+    # Graded again, not skipped as already graded.
+    assert {student: outcomes[student].message for student in half_graded} == dict.fromkeys(half_graded, "")
+    assert grades.gradebook_contents(course, ASSIGNMENT) == sequentially_graded
+
+
+def log_path(course: Course):
+    return course.root / "reports" / ASSIGNMENT / "autograde_log.csv"
