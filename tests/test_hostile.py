@@ -40,7 +40,7 @@ def test_each_case_gets_the_grade_its_code_deserves_and_says_what_happened(hosti
         assert case.name not in outcomes
         return
     assert outcomes[case.name].graded, outcomes[case.name].message
-    cell_grades = grades.notebook_grades(hostile_batch.course, case.name)
+    cell_grades = grades.notebook_grades(hostile_batch.course, ASSIGNMENT, case.name)
     assert grades.autograded_total(cell_grades)[1] == 16  # no cheat changes what the tests are worth
     losing = grades.cells_losing_points(cell_grades)
     if expected.may_lose_points_in is None:
@@ -61,7 +61,7 @@ def test_each_case_gets_the_grade_its_code_deserves_and_says_what_happened(hosti
 
 def test_the_honest_students_in_the_same_batch_are_graded_normally(hostile_batch):
     for student in HONEST_STUDENTS:
-        assert grades.autograded_total(grades.notebook_grades(hostile_batch.course, student)) == (16, 16), student
+        assert grades.autograded_total(grades.notebook_grades(hostile_batch.course, ASSIGNMENT, student)) == (16, 16), student
 
 
 def test_no_feedback_page_holds_a_line_of_the_hidden_tests_whatever_the_submission_printed(hostile_feedback, master,
@@ -78,7 +78,7 @@ def test_untouched_notebooks_earn_nothing_whatever_they_register(hostile_batch):
     untouched = [case.name for case in CASES if case.expected.loses_points_in == ALL_TESTS]
     assert len(untouched) > 8
     for student in untouched:
-        assert grades.autograded_total(grades.notebook_grades(hostile_batch.course, student))[0] == 0, student
+        assert grades.autograded_total(grades.notebook_grades(hostile_batch.course, ASSIGNMENT, student))[0] == 0, student
 
 
 def test_course_files_and_other_students_files_are_intact(hostile_batch):
