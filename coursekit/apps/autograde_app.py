@@ -1,4 +1,4 @@
-"""`coursekit autograde tp1`: nbgrader's autograde app, grading notebooks in parallel, ending with a table.
+"""`coursekit autograde <assignment>`: nbgrader's autograde app, grading notebooks in parallel, ending with a table.
 
 It takes nbgrader autograde's options (--force, --student, --log-level...) plus --workers and
 --notebook-timeout; it writes each submission's outcome and time to reports/<assignment>/autograde_log.csv
@@ -11,12 +11,14 @@ import csv
 import logging
 import signal
 import sys
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import AutogradeApp
 from nbgrader.apps.baseapp import NbGrader
 from nbgrader.converters import NbGraderException
+from sqlalchemy.exc import SAWarning
 from traitlets import default
 
 from .. import sandbox
@@ -48,10 +50,13 @@ class ParallelAutogradeApp(AutogradeApp):
 
     def start(self) -> None:
         NbGrader.start(self)
+        # nbgrader 0.9's gradebook makes SQLAlchemy 2 warn, three times per submission, of a cascade it does not need
+        # (plain `nbgrader autograde` shows them too): harmless, and they would bury the progress bar.
+        warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.api")
         if self.config.SandboxedKernelManager.get("allow_unsandboxed") and sandbox.sandbox_problem():
             self.log.warning("Grading WITHOUT a sandbox: %s", sandbox.sandbox_problem())
         if len(self.extra_args) != 1:
-            self.fail("Give the assignment id, and only it, as argument (for example: coursekit autograde tp1)")
+            self.fail("Give the assignment id, and only it, as argument: coursekit autograde <assignment>")
         self.coursedir.assignment_id = self.extra_args[0]
         converter = ParallelAutograde(coursedir=self.coursedir, parent=self)
         try:
