@@ -1,6 +1,6 @@
 """The `coursekit` command, run from the course folder as nbgrader's commands are: `release` regenerates the
 student versions; `intake <assignment>` takes a class's submissions in; `autograde <assignment>` grades them in
-parallel, in the sandbox; `report <assignment>` writes the class report; `selfcheck` runs a student's notebook and
+parallel, in the sandbox; `report <assignment>` writes the class report; `selfcheck` runs a student's notebooks and
 lists the test cells that pass. TP1's own tooling: `demo` runs the main job; `fairness` prints the tests' report.
 
 `selfcheck` is the students' and needs only nbformat and nbclient; the other commands are the instructor's and
@@ -26,8 +26,9 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coursekit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("selfcheck", help="run a notebook's test cells; exit 1 if one fails, 2 if it cannot run")
-    check.add_argument("notebook", type=Path)
+    check = commands.add_parser("selfcheck", help="run each notebook's test cells; exit 1 if one fails, 2 if a "
+                                                  "notebook cannot run")
+    check.add_argument("notebooks", type=Path, nargs="+")
     release = commands.add_parser("release", help="regenerate release/ from source/ (nbgrader generate_assignment, "
                                                   "without touching the course's gradebook)")
     release.add_argument("assignments", nargs="*", help="the assignments (default: every one in source/)")
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.command == "selfcheck":
             from . import selfcheck
 
-            return selfcheck.main(arguments.notebook)
+            return selfcheck.main(arguments.notebooks)
     if importlib.util.find_spec("nbgrader") is None:
         print(f"`coursekit {argv[0]}` is the instructor's: it needs nbgrader ({INSTRUCTOR_INSTALL})", file=sys.stderr)
         return 2

@@ -82,11 +82,18 @@ def report(results: list[CellOutcome]) -> str:
     return "\n".join(lines)
 
 
-def main(path: Path) -> int:
-    try:
-        results = run_tests(path)
-    except ValueError as error:
-        print(error)
-        return UNREADABLE
-    print(report(results))
-    return PASSED if all(result.passed for result in results) else FAILED
+def main(paths: list[Path]) -> int:
+    """Check each notebook of an assignment in turn; the exit status is the worst of theirs."""
+    statuses = []
+    for path in paths:
+        if len(paths) > 1:
+            print(f"\n{path}")
+        try:
+            results = run_tests(path)
+        except ValueError as error:
+            print(error)
+            statuses.append(UNREADABLE)
+            continue
+        print(report(results))
+        statuses.append(PASSED if all(result.passed for result in results) else FAILED)
+    return max(statuses)

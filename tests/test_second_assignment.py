@@ -167,10 +167,14 @@ def test_each_assignment_has_its_own_class_report(two_assignments, course):
     assert "3 students graded" in second
 
 
-def test_the_self_check_runs_any_assignments_notebook(course, tmp_path):
-    notebook = tmp_path / "vectors.ipynb"
-    shutil.copyfile(course.notebook(SECOND, "release", notebook="vectors"), notebook)
-    checked = subprocess.run([str(Path(sys.executable).parent / "coursekit"), "selfcheck", str(notebook)],
+def test_the_self_check_runs_every_notebook_of_any_assignment(course, tmp_path):
+    notebooks_handed_out = []
+    for name in MASTER:
+        notebooks_handed_out.append(tmp_path / f"{name}.ipynb")
+        shutil.copyfile(course.notebook(SECOND, "release", notebook=name), notebooks_handed_out[-1])
+    checked = subprocess.run([str(Path(sys.executable).parent / "coursekit"), "selfcheck", *map(str, notebooks_handed_out)],
                              capture_output=True, text=True)
     assert checked.returncode == 1, checked.stdout + checked.stderr
-    assert "test_row_norms" in checked.stdout and "NotImplementedError" in checked.stdout
+    for name, test in {"vectors": "test_row_norms", "angles": "test_cosine"}.items():
+        assert f"{name}.ipynb" in checked.stdout and test in checked.stdout, checked.stdout
+    assert checked.stdout.count("NotImplementedError") == 2
