@@ -4,7 +4,7 @@ parallel, in the sandbox; `report <assignment>` writes the class report; `selfch
 lists the test cells that pass. TP1's own tooling: `demo` runs the main job; `fairness` prints the tests' report.
 
 `selfcheck` is the students' and needs only nbformat and nbclient; the other commands are the instructor's and
-import nbgrader only when they run (pip install 'coursekit[instructor]').
+import nbgrader only when they run (the package's `instructor` extra).
 """
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .course import Course
 
-INSTRUCTOR_INSTALL = "pip install 'coursekit[instructor]'"
+# Never the bare name: "coursekit" on PyPI is someone else's package. The course's comes from its repository.
+INSTRUCTOR_INSTALL = ("from the course's repository, pip install '.[instructor]' -c requirements.txt, or "
+                      "pip install '<the course's coursekit wheel>[instructor]'")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -185,7 +185,8 @@ def test_an_instructor_command_names_the_extra_it_needs(student, tmp_path):
     refused = student.run("coursekit", "autograde", ASSIGNMENT, cwd=tmp_path)
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0, output
-    assert "coursekit[instructor]" in output and "autograde" in output, output
+    assert "pip install '.[instructor]'" in output and "autograde" in output, output
+    assert "pip install 'coursekit[" not in output, output  # PyPI's "coursekit" is another project's
     assert "Traceback" not in output, output
 
 
