@@ -21,6 +21,7 @@ from nbformat import NotebookNode  # noqa: E402
 
 from . import grades, notebooks  # noqa: E402
 from .apps.autograde_app import read_log  # noqa: E402
+from .converters.parallel_autograde import unfinished_marker  # noqa: E402
 from .course import CommandError, Course  # noqa: E402
 from .inert import CONTENT_SECURITY_POLICY_META  # noqa: E402
 
@@ -102,6 +103,11 @@ def report_folder(course: Course, assignment: str) -> Path:
 def write_report(course: Course, assignment: str) -> Path:
     """Write the class report of an assignment and its plots; return the HTML page's path."""
     folder = report_folder(course, assignment)
+    half_graded = [student for student in course.students(assignment, "autograded")
+                   if unfinished_marker(course.folder(assignment, "autograded", student)).exists()]
+    if half_graded:
+        raise CommandError(f"{len(half_graded)} submissions of {assignment} were left half graded by a batch that was "
+                           f"stopped ({', '.join(half_graded)}): run `coursekit autograde {assignment}` first")
     graded = ClassGrades.read(course, assignment)
     if not graded.by_student:
         raise CommandError(f"nothing of {assignment} autograded in {course.root / 'autograded'}: "

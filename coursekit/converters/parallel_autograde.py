@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import fcntl
+import glob
 import os
 import signal
 import threading
@@ -44,6 +46,7 @@ from .. import backup, nbgrader_internals, sandbox
 from ..preprocessors import SafeExecute
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+LOCK_FILE = ".coursekit-autograde.lock"  # in autograded/: held by the batch grading the course
 POLL_SECONDS = 0.2  # how often a batch waiting for executions looks whether it was asked to stop
 
 
@@ -82,9 +85,13 @@ class _Submission:
 
     @property
     def unfinished_marker(self) -> Path:
-        """The file that says this submission's grading began and has not finished. It lies next to the
-        submission's folder, not in it: nbgrader's generate_feedback copies every file of that folder."""
-        return self.destination.with_name(f".{self.destination.name}.unfinished")
+        return unfinished_marker(self.destination)
+
+
+def unfinished_marker(destination: Path) -> Path:
+    """The file that says the grading of the submission whose autograded folder is `destination` began and has not
+    finished. It lies next to that folder, not in it: nbgrader's generate_feedback copies every file of the folder."""
+    return destination.with_name(f".{destination.name}.unfinished")
 
 
 class ParallelAutograde(Autograde):
@@ -112,10 +119,43 @@ class ParallelAutograde(Autograde):
             except sandbox.SandboxUnavailable as refusal:
                 self.log.error("%s", refusal)
                 raise NbGraderException(str(refusal)) from refusal
+        self._refuse_an_assignment_not_in_the_gradebook()
         database = Path(self.coursedir.db_url.removeprefix("sqlite:///"))
-        with backup.restored_on_failure(database) as copy:
+        with self._only_batch_of_the_course(), backup.restored_on_failure(database) as copy:
             self.log.info("Gradebook backed up to %s", copy)
             self._grade(self._submissions())
+
+    def _refuse_an_assignment_not_in_the_gradebook(self) -> None:
+        """Say it once, before any submission, rather than once per student as init_assignment would."""
+        assignment = self.coursedir.assignment_id
+        if glob.has_magic(assignment):
+            return
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+            try:
+                gradebook.find_assignment(assignment)
+            except MissingEntry:
+                message = (f"No assignment {assignment!r} in the gradebook: run `nbgrader generate_assignment "
+                           f"{assignment}` first")
+                self.log.error("%s", message)
+                raise NbGraderException(message) from None
+
+    @contextlib.contextmanager
+    def _only_batch_of_the_course(self) -> Iterator[None]:
+        """Hold the course's autograding lock for the batch, or refuse to start: two batches at once would grade
+        the same submissions and take each other's unfinished markers for those of a killed batch. The operating
+        system releases the lock when the process ends, however it ends, so a marker found while holding it was
+        left by a batch that is gone."""
+        folder = Path(self.coursedir.root) / self.coursedir.autograded_directory
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / LOCK_FILE, "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                message = (f"another `coursekit autograde` is grading this course ({folder / LOCK_FILE} is locked): "
+                           "wait for it to end, or stop it, and run this one again")
+                self.log.error("%s", message)
+                raise NbGraderException(message) from None
+            yield
 
     def _grade(self, submissions: list[_Submission]) -> None:
         """Prepare and finish the submissions in this thread, execute them in the pool's; once asked to stop, stop
@@ -149,6 +189,9 @@ class ParallelAutograde(Autograde):
                 self._stop_executions(pool, running)
                 for submission in running.values():
                     self._roll_back(submission)
+                if self.force:  # their old grading was to be redone: the next plain run does it
+                    for submission in waiting:
+                        self._discard(submission)
             except BaseException:
                 # The backup puts the whole gradebook back: what this batch wrote to autograded/ goes too, so
                 # that the next run grades those submissions again.
@@ -285,9 +328,12 @@ class ParallelAutograde(Autograde):
                 gradebook.remove_student(submission.student)
 
     def _discard(self, submission: _Submission) -> None:
-        """Remove what the batch wrote of a submission to autograded/: its folder (as nbgrader's loop does for a
-        failed one) and its marker."""
-        if submission.destination.exists():
+        """Remove what the batch wrote of a submission to autograded/, as nbgrader's loop does for a failed one: its
+        folder, or only the notebooks graded when one notebook is (--notebook); and its marker."""
+        if self.coursedir.notebook_id != "*":
+            for notebook in submission.notebooks:
+                (submission.destination / os.path.basename(notebook)).unlink(missing_ok=True)
+        elif submission.destination.exists():
             utils.rmtree(str(submission.destination))
         submission.unfinished_marker.unlink(missing_ok=True)
 

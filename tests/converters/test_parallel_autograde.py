@@ -16,6 +16,7 @@ from background_batch import (NO_TIME_LIMIT, Batch, hand_in_a_hanging_notebook, 
                               wait_until)
 from coursekit import grades, notebooks, synthetic, tp1
 from coursekit.apps.autograde_app import read_log
+from coursekit.converters.parallel_autograde import unfinished_marker
 from coursekit.course import CommandError, Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
 from repository import REPOSITORY
@@ -139,6 +140,8 @@ def test_an_interrupted_batch_keeps_what_it_finished_and_the_next_run_grades_the
     wait_until(lambda: has_autograded_scores(course, ASSIGNMENT, first), f"{first}'s grades saved", batch)
     wait_until(batch.runs_a_kernel, f"a kernel running {HANGS}'s notebook", batch)
     started = batch.descendants()
+    with pytest.raises(CommandError, match="another `coursekit autograde` is grading this course"):
+        course.coursekit("autograde", ASSIGNMENT)  # a second batch at once would grade the same submissions
 
     batch.process.send_signal(signal.SIGINT)
     output = batch.wait()
@@ -177,6 +180,8 @@ def test_a_batch_killed_outright_is_graded_again_where_it_stopped(submitted_clas
         assert ({path.name for path in course.folder(ASSIGNMENT, "autograded", student).iterdir()} ==
                 {path.name for path in course.folder(ASSIGNMENT, "submitted", student).iterdir()})
 
+    with pytest.raises(CommandError, match="left half graded by a batch that was stopped"):
+        course.coursekit("report", ASSIGNMENT)  # no report on grades that are not all there
     course.coursekit("autograde", ASSIGNMENT)
 
     outcomes = {outcome.student: outcome for outcome in read_log(log_path(course))}
@@ -184,6 +189,29 @@ def test_a_batch_killed_outright_is_graded_again_where_it_stopped(submitted_clas
     # Graded again, not skipped as already graded.
     assert {student: outcomes[student].message for student in half_graded} == dict.fromkeys(half_graded, "")
     assert grades.gradebook_contents(course, ASSIGNMENT) == sequentially_graded
+
+
+def test_an_interrupted_regrade_leaves_everyone_it_did_not_finish_to_the_next_plain_run(
+        submitted_class, sequentially_graded, tmp_path):
+    course = copy_of(submitted_class, tmp_path / "course")
+    course.coursekit("autograde", ASSIGNMENT, "--workers=2")
+    first = handed_in(course)[0]
+    hand_in_a_hanging_notebook(course, ASSIGNMENT, HANGS)
+    regrade = Batch.start(course, ASSIGNMENT, "--force", "--workers=1", *NO_TIME_LIMIT)
+    # One thread: the hanging notebook is prepared while the first executes, and runs once the first is finished.
+    wait_until(lambda: (course.notebook(ASSIGNMENT, "autograded", HANGS).exists() and regrade.runs_a_kernel()
+                        and not unfinished_marker(course.folder(ASSIGNMENT, "autograded", first)).exists()),
+               f"{first} regraded and {HANGS}'s notebook running", regrade)
+
+    regrade.process.send_signal(signal.SIGINT)
+    regrade.wait()
+
+    # A plain run skips what autograded/ holds: only the first, regraded, is left there.
+    assert [path.parent.name for path in course.root.glob(f"autograded/*/{ASSIGNMENT}")] == [first]
+    shutil.rmtree(course.notebook(ASSIGNMENT, "submitted", HANGS).parent)
+    course.coursekit("autograde", ASSIGNMENT)
+    assert grades.gradebook_contents(course, ASSIGNMENT) == sequentially_graded
+    assert sorted(path.parent.name for path in course.root.glob(f"autograded/*/{ASSIGNMENT}")) == handed_in(course)
 
 
 def log_path(course: Course):
