@@ -150,11 +150,11 @@ def test_the_feedback_of_each_notebook_says_what_to_fix(course):
 def test_the_per_test_export_has_a_column_per_graded_cell_of_both_assignments(course):
     with (course.root / "per_test.csv").open() as file:
         rows = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(file)}
-    assert rows[(SECOND, "ben")]["vectors:test_row_norms"] == "0.0"
-    assert rows[(SECOND, "ben")]["angles:test_cosine"] == "1.0"
-    assert rows[(SECOND, "cy")]["angles:test_cosine"] == "0.0"
-    assert float(rows[(tp1.ASSIGNMENT, "ada")]["tp1_sgd:test_softmax"]) > 0
-    assert rows[(tp1.ASSIGNMENT, "ada")]["vectors:test_row_norms"] == ""  # not a cell of TP1
+    assert rows[(SECOND, "ben")][f"{SECOND}:vectors:test_row_norms"] == "0.0"
+    assert rows[(SECOND, "ben")][f"{SECOND}:angles:test_cosine"] == "1.0"
+    assert rows[(SECOND, "cy")][f"{SECOND}:angles:test_cosine"] == "0.0"
+    assert float(rows[(tp1.ASSIGNMENT, "ada")][f"{tp1.ASSIGNMENT}:tp1_sgd:test_softmax"]) > 0
+    assert rows[(tp1.ASSIGNMENT, "ada")][f"{SECOND}:vectors:test_row_norms"] == ""  # not a cell of TP1
 
 
 def test_each_assignment_has_its_own_class_report(two_assignments, course):

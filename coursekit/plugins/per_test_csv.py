@@ -1,7 +1,9 @@
 """An nbgrader exporter: one row per student and assignment, one column per graded cell.
 
 nbgrader's own CSV has totals only. This one adds each graded cell's score, test cells and manually
-graded answers alike, in the order of the notebook, with the totals after them:
+graded answers alike, in the order of the notebook, with the totals after them. A cell's column is named
+`assignment:notebook:cell` (`tp1:tp1_sgd:test_softmax`), so that two assignments with a notebook of the same name
+have distinct columns:
 
     nbgrader export --exporter=coursekit.plugins.PerTestCsvExportPlugin --to grades_per_test.csv
 
@@ -18,6 +20,11 @@ IDENTITY = ["assignment", "student_id", "last_name", "first_name", "email"]
 TOTALS = ["score", "max_score", "needs_manual_grade"]
 
 
+def column(assignment: str, notebook: str, cell: str) -> str:
+    """The name of a graded cell's column: `assignment:notebook:cell`, unique across the assignments exported."""
+    return f"{assignment}:{notebook}:{cell}"
+
+
 class PerTestCsvExportPlugin(ExportPlugin):
     def export(self, gradebook: Gradebook) -> None:
         destination = self.to or "grades_per_test.csv"
@@ -25,7 +32,7 @@ class PerTestCsvExportPlugin(ExportPlugin):
                        if not self.assignment or assignment.name in map(str, self.assignment)]
         students = [student for student in gradebook.students
                     if not self.student or student.id in map(str, self.student)]
-        cells = [f"{notebook.name}:{cell.name}" for assignment in assignments
+        cells = [column(assignment.name, notebook.name, cell.name) for assignment in assignments
                  for notebook in assignment.notebooks for cell in notebook.grade_cells]
         self.log.info("Exporting the scores of %d graded cells to %s", len(cells), destination)
         with open(destination, "w", newline="") as file:
@@ -43,12 +50,12 @@ class PerTestCsvExportPlugin(ExportPlugin):
         try:
             submission = gradebook.find_submission(assignment.name, student.id)
         except MissingEntry:
-            cells = {f"{notebook.name}:{cell.name}": 0.0 for notebook in assignment.notebooks
+            cells = {column(assignment.name, notebook.name, cell.name): 0.0 for notebook in assignment.notebooks
                      for cell in notebook.grade_cells}
             return {**row, **cells, "score": 0.0, "needs_manual_grade": False}
         for notebook in submission.notebooks:
             for grade in notebook.grades:
-                row[f"{notebook.name}:{grade.name}"] = "" if grade.needs_manual_grade else grade.score
+                row[column(assignment.name, notebook.name, grade.name)] = "" if grade.needs_manual_grade else grade.score
         penalty = submission.late_submission_penalty or 0.0
         return {**row, "score": max(0.0, submission.score - penalty),
                 "needs_manual_grade": submission.needs_manual_grade}

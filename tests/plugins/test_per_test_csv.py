@@ -15,9 +15,9 @@ def read_rows(course):
 
 def test_one_column_per_graded_cell_in_the_notebook_order(demo_course, master):
     columns, _ = read_rows(demo_course)
-    graded = [f"{NOTEBOOK}:{notebooks.grade_id(cell)}" for cell in master.cells
+    graded = [f"{ASSIGNMENT}:{NOTEBOOK}:{notebooks.grade_id(cell)}" for cell in master.cells
               if notebooks.nbgrader_metadata(cell).get("grade")]
-    assert [column for column in columns if column.startswith(f"{NOTEBOOK}:")] == graded
+    assert [column for column in columns if column.startswith(f"{ASSIGNMENT}:{NOTEBOOK}:")] == graded
     assert len(graded) == 22
 
 
@@ -30,7 +30,7 @@ def test_one_row_per_student_with_the_gradebook_scores(demo_course):
         cell_grades = grades.notebook_grades(demo_course, ASSIGNMENT, student)
         for cell, grade in cell_grades.items():
             expected = "" if grade.score is None else grade.score
-            assert row[f"{NOTEBOOK}:{cell}"] == str(expected), (student, cell)
+            assert row[f"{ASSIGNMENT}:{NOTEBOOK}:{cell}"] == str(expected), (student, cell)
         awaiting_manual_grade = any(grade.score is None for grade in cell_grades.values())
         assert row["needs_manual_grade"] == str(awaiting_manual_grade), student
 
@@ -38,6 +38,6 @@ def test_one_row_per_student_with_the_gradebook_scores(demo_course):
 def test_the_scores_of_a_mistake_show_which_tests_it_failed(demo_course):
     _, rows = read_rows(demo_course)
     row = rows["softmax_without_max_shift"]
-    assert row[f"{NOTEBOOK}:test_softmax_stability"] == "0.0"
-    assert row[f"{NOTEBOOK}:test_softmax"] == "1.0"
-    assert row[f"{NOTEBOOK}:q2_gradient"] == ""
+    assert row[f"{ASSIGNMENT}:{NOTEBOOK}:test_softmax_stability"] == "0.0"
+    assert row[f"{ASSIGNMENT}:{NOTEBOOK}:test_softmax"] == "1.0"
+    assert row[f"{ASSIGNMENT}:{NOTEBOOK}:q2_gradient"] == ""

@@ -46,30 +46,31 @@ def gradebook(built, tmp_path):
         yield gradebook
 
 
-def exported(gradebook, tmp_path, **options) -> tuple[list[str], dict[str, dict]]:
+def exported(gradebook, tmp_path, key=lambda row: row["student_id"], **options) -> tuple[list[str], dict]:
+    """The CSV's columns, and its rows by key(row), the student's id unless told."""
     destination = tmp_path / "grades_per_test.csv"
     PerTestCsvExportPlugin(to=str(destination), **options).export(gradebook)
     with destination.open(newline="") as file:
         reader = csv.DictReader(file)
-        return reader.fieldnames, {row["student_id"]: row for row in reader}
+        return reader.fieldnames, {key(row): row for row in reader}
 
 
 def test_one_column_per_graded_cell_in_the_notebooks_order_between_the_identity_and_the_totals(gradebook, tmp_path):
     columns, _ = exported(gradebook, tmp_path)
-    assert columns == IDENTITY + ["lab:test_fit", "lab:q1"] + ["score", "max_score", "needs_manual_grade"]
+    assert columns == IDENTITY + ["tp2:lab:test_fit", "tp2:lab:q1"] + ["score", "max_score", "needs_manual_grade"]
 
 
 def test_a_student_awaiting_a_manual_grade_has_an_empty_cell_for_it_and_the_scores_so_far(gradebook, tmp_path):
     _, rows = exported(gradebook, tmp_path)
     assert rows["ada"] == {"assignment": "tp2", "student_id": "ada", "last_name": "Lovelace", "first_name": "Ada",
-                           "email": "ada@example.org", "lab:test_fit": "1.5", "lab:q1": "", "score": "1.5",
+                           "email": "ada@example.org", "tp2:lab:test_fit": "1.5", "tp2:lab:q1": "", "score": "1.5",
                            "max_score": "3.0", "needs_manual_grade": "True"}
 
 
 def test_a_student_who_handed_in_nothing_gets_zeros_and_awaits_nothing(gradebook, tmp_path):
     _, rows = exported(gradebook, tmp_path)
     assert rows["bob"] == {"assignment": "tp2", "student_id": "bob", "last_name": "", "first_name": "", "email": "",
-                           "lab:test_fit": "0.0", "lab:q1": "0.0", "score": "0.0", "max_score": "3.0",
+                           "tp2:lab:test_fit": "0.0", "tp2:lab:q1": "0.0", "score": "0.0", "max_score": "3.0",
                            "needs_manual_grade": "False"}
 
 
@@ -78,9 +79,29 @@ def test_a_manual_grade_once_given_fills_its_cell_and_the_total(gradebook, tmp_p
     answer.manual_score, answer.needs_manual_grade = 1.0, False
     gradebook.db.commit()
     _, rows = exported(gradebook, tmp_path)
-    assert (rows["ada"]["lab:q1"], rows["ada"]["score"], rows["ada"]["needs_manual_grade"]) == ("1.0", "2.5", "False")
+    assert (rows["ada"]["tp2:lab:q1"], rows["ada"]["score"], rows["ada"]["needs_manual_grade"]) == ("1.0", "2.5", "False")
 
 
 def test_the_export_can_be_limited_to_some_students(gradebook, tmp_path):
     _, rows = exported(gradebook, tmp_path, student=["bob"])
     assert list(rows) == ["bob"]
+
+
+def test_two_assignments_with_a_notebook_of_the_same_name_have_distinct_columns(gradebook, tmp_path):
+    # tp3 reuses tp2's notebook name and even its test cell's name: only the assignment tells them apart.
+    gradebook.add_assignment("tp3")
+    gradebook.add_notebook("lab", "tp3")
+    gradebook.add_grade_cell("test_fit", "lab", "tp3", max_score=3.0, cell_type="code")
+    gradebook.add_submission("tp3", "ada")
+    autograded = gradebook.find_grade("test_fit", "lab", "tp3", "ada")
+    autograded.auto_score, autograded.needs_manual_grade = 2.5, False
+    gradebook.db.commit()
+    columns, rows = exported(gradebook, tmp_path, key=lambda row: (row["assignment"], row["student_id"]))
+
+    assert columns == IDENTITY + ["tp2:lab:test_fit", "tp2:lab:q1", "tp3:lab:test_fit",
+                                  "score", "max_score", "needs_manual_grade"]
+    cells = ["tp2:lab:test_fit", "tp2:lab:q1", "tp3:lab:test_fit"]
+    assert [rows[("tp2", "ada")][cell] for cell in cells] == ["1.5", "", ""]
+    assert [rows[("tp3", "ada")][cell] for cell in cells] == ["", "", "2.5"]
+    assert [rows[("tp3", "bob")][cell] for cell in cells] == ["", "", "0.0"]
+    assert (rows[("tp3", "ada")]["score"], rows[("tp3", "ada")]["max_score"]) == ("2.5", "3.0")
