@@ -3,7 +3,8 @@
 `nbgrader validate` exits 0 even when tests fail (nbgrader issue #1908); this check exits 0 only
 if every test cell ran without error, 1 if any failed, 2 if the notebook could not be read or run.
 It runs the notebook as it is, with the visible tests a student has: the grader's hidden tests
-come on top of them.
+come on top of them. When a cell that is not a test raises (numpy missing, a syntax error), the tests
+after it fail with NameErrors that hide the cause: the report starts with a line naming that cell's error.
 """
 from __future__ import annotations
 
@@ -30,8 +31,15 @@ class CellOutcome:
         return self.message is None
 
 
-def run_tests(path: Path, timeout: int = 60) -> list[CellOutcome]:
-    """Execute the notebook in a fresh python3 kernel and read each test cell's outcome.
+@dataclass(frozen=True)
+class NotebookCheck:
+    tests: list[CellOutcome]
+    error_outside_tests: str | None  # the first error of a cell that is not a test, where and what; None if none
+
+
+def run_tests(path: Path, timeout: int = 60) -> NotebookCheck:
+    """Execute the notebook in a fresh python3 kernel and read each test cell's outcome, and the first error of a
+    cell that is not a test.
 
     Raises ValueError, naming the file, if it is not a notebook that can be read and run.
     """
@@ -44,20 +52,41 @@ def run_tests(path: Path, timeout: int = 60) -> list[CellOutcome]:
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     except (CellTimeoutError, DeadKernelError) as error:
         raise ValueError(f"{path}: the notebook did not finish running ({type(error).__name__})") from error
-    return [CellOutcome(cell_id, cell.metadata.nbgrader.points, _failure(cell))
-            for cell_id, cell in notebooks.test_cells(notebook).items()]
+    tests = notebooks.test_cells(notebook)
+    return NotebookCheck([CellOutcome(cell_id, cell.metadata.nbgrader.points, _failure(cell))
+                          for cell_id, cell in tests.items()], _first_error_outside(notebook, tests.values()))
+
+
+def _first_error_outside(notebook, test_cells) -> str | None:
+    """`cell N (not a test) raised Error: message`, N counting every cell of the notebook from 1, for the first
+    code cell other than the test cells with an error output; the cell's grade id too when it has one."""
+    tests = {id(cell) for cell in test_cells}
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type != "code" or id(cell) in tests:
+            continue
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                name = notebooks.grade_id(cell)
+                where = f"cell {number} ({name}, not a test)" if name else f"cell {number} (not a test)"
+                return f"{where} raised {_error_line(output)}"
+    return None
 
 
 def _failure(cell) -> str | None:
     for output in cell.outputs:
         if output.output_type == "error":
-            return notebooks.error_message(output).split("\n")[0]
+            return _error_line(output)
         if output.output_type == "stream" and output.name == "stderr":
             return "wrote to stderr, which the grader counts as a failure: " + output.text.split("\n")[0]
         credit = _partial_credit(output)
         if credit is not None and credit < cell.metadata.nbgrader.points:
             return f"partial credit, {credit:g} of {cell.metadata.nbgrader.points:g} points on the visible example"
     return None
+
+
+def _error_line(output) -> str:
+    """An error output's `ErrorName: message`, its first line only."""
+    return notebooks.error_message(output).split("\n")[0]
 
 
 def _partial_credit(output) -> float | None:
@@ -70,9 +99,12 @@ def _partial_credit(output) -> float | None:
         return None
 
 
-def report(results: list[CellOutcome]) -> str:
+def report(check: NotebookCheck) -> str:
+    results = check.tests
     width = max(len(result.cell) for result in results)
-    lines = [f"{'test':<{width}}  {'points':>6}  result"]
+    lines = [f"{check.error_outside_tests}: the tests after it may fail because of it; fix it first"
+             ] if check.error_outside_tests else []
+    lines.append(f"{'test':<{width}}  {'points':>6}  result")
     lines += [f"{result.cell:<{width}}  {result.points:>6g}  {'pass' if result.passed else 'FAIL  ' + result.message}"
               for result in results]
     passed = [result for result in results if result.passed]
@@ -89,11 +121,11 @@ def main(paths: list[Path]) -> int:
         if len(paths) > 1:
             print(f"\n{path}")
         try:
-            results = run_tests(path)
+            check = run_tests(path)
         except ValueError as error:
             print(error)
             statuses.append(UNREADABLE)
             continue
-        print(report(results))
-        statuses.append(PASSED if all(result.passed for result in results) else FAILED)
+        print(report(check))
+        statuses.append(PASSED if all(result.passed for result in check.tests) else FAILED)
     return max(statuses)

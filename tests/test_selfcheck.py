@@ -43,7 +43,9 @@ def test_the_untouched_release_fails_every_test():
     checked = selfcheck(REPOSITORY.notebook(ASSIGNMENT, "release"))
     assert checked.returncode == 1
     assert "0 of 18 test cells pass" in checked.stdout
-    assert checked.stdout.count("NotImplementedError") == 18
+    assert checked.stdout.count("FAIL  NotImplementedError") == 18
+    # The first cell calling an unwritten function (add_bias, to build the data set) is named before the table.
+    assert checked.stdout.startswith("cell 13 (not a test) raised NotImplementedError: the tests after it may fail")
 
 
 def test_an_unreadable_file_exits_2_naming_it(tmp_path):
@@ -67,3 +69,18 @@ def test_a_partial_credit_below_the_points_is_listed_as_such_and_exits_1(tmp_pat
     line = next(line for line in checked.stdout.split("\n") if line.startswith("test_sgd_accuracy "))
     assert "FAIL  partial credit, 0.75 of 1.5 points" in line
     assert "17 of 18 test cells pass" in checked.stdout
+
+
+def test_an_error_in_a_cell_that_is_not_a_test_is_named_first_and_exits_1(tmp_path, master, release):
+    notebook = synthetic.fill(release, synthetic.Case.reference().solutions(master))
+    number, first_code = next((number, cell) for number, cell in enumerate(notebook.cells, start=1)
+                              if cell.cell_type == "code")
+    first_code.source = "import numpy_that_does_not_exist\n" + first_code.source
+    path = tmp_path / "tp1_sgd.ipynb"
+    nbformat.write(notebook, path)
+    checked = selfcheck(path)
+    assert checked.returncode == 1, checked.stdout
+    assert checked.stdout.split("\n")[0].startswith(
+        f"cell {number} (not a test) raised ModuleNotFoundError: No module named 'numpy_that_does_not_exist': "
+        "the tests after it may fail because of it; fix it first"), checked.stdout
+    assert "NameError" in checked.stdout  # the misleading failures it explains
