@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import nbformat
 from nbgrader.apps import ZipCollectApp
 
 from . import nbgrader_internals
-from .course import Course
+from .course import CommandError, Course
 
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when a submission was handed in
 
@@ -35,7 +36,7 @@ class Rejection:
 class Intake:
     accepted: dict[str, dict[str, Path]] = field(default_factory=dict)  # student -> notebook file name -> file
     rejected: list[Rejection] = field(default_factory=list)
-    missing: dict[str, list[str]] = field(default_factory=dict)  # student -> notebooks of the assignment not handed in
+    missing: dict[str, list[str]] = field(default_factory=dict)  # student -> notebooks not handed in, or unreadable
     source: Path | None = None  # the folder the paths are reported relative to
 
     def report(self) -> str:
@@ -47,7 +48,10 @@ class Intake:
                 path = path.relative_to(self.source)
             lines.append(f"  skipped {owner}{path}: {rejection.reason}")
         for student, names in self.missing.items():
-            lines.append(f"  student {student} handed in no {' nor '.join(names)}: graded as missing")
+            if student in self.accepted:
+                lines.append(f"  student {student} handed in no {' nor '.join(names)}: graded as missing")
+            else:
+                lines.append(f"  student {student}: nothing to grade (no {' nor '.join(names)} that can be read)")
         return "\n".join(lines)
 
 
@@ -81,8 +85,8 @@ def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejec
                     accepted[name] = notebooks[0]
         if accepted:
             intake.accepted[student] = accepted
-            if len(accepted) < len(expected):
-                intake.missing[student] = [name for name in expected if name not in accepted]
+        if len(accepted) < len(expected):
+            intake.missing[student] = [name for name in expected if name not in accepted]
     return intake
 
 
@@ -131,6 +135,8 @@ def notebook_files(course: Course, assignment: str) -> list[str]:
 
 def take_folder(course: Course, assignment: str, folder: Path) -> Intake:
     """The submissions of a folder of student folders, into submitted/."""
+    if not folder.is_dir():
+        raise CommandError(f"{folder}: no such folder (a folder of <student_id>/<notebook>.ipynb)")
     grouped, loose = files_by_student(folder)
     intake = sort_out(grouped, notebook_files(course, assignment), loose, source=folder)
     deliver(course, assignment, intake)
@@ -152,6 +158,8 @@ def deliver(course: Course, assignment: str, intake: Intake) -> None:
 
 def take_moodle_zip(course: Course, assignment: str, download: Path) -> Intake:
     """nbgrader's zip_collect on a Moodle download, with the course's Moodle collector (nbgrader_config.py)."""
+    if not zipfile.is_zipfile(download):
+        raise CommandError(f"{download}: not a zip file (Moodle's \"Download all submissions\" gives one)")
     archive = course.root / "downloaded" / assignment / "archive"
     shutil.rmtree(archive, ignore_errors=True)
     archive.mkdir(parents=True)

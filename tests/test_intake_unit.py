@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_notebook
 
 from coursekit import intake
+from coursekit.course import CommandError, Course
 
 EXPECTED = ["vectors.ipynb", "angles.ipynb"]
 
@@ -58,8 +60,9 @@ def test_a_student_with_nothing_gradable_is_not_accepted(tmp_path):
     empty.parent.mkdir()
     empty.write_bytes(b"")
     taken = intake.sort_out({"eve": [empty]}, EXPECTED)
-    assert taken.accepted == {} and taken.missing == {}
+    assert taken.accepted == {} and taken.missing == {"eve": EXPECTED}
     assert reasons(taken) == {"vectors.ipynb": "empty file"}
+    assert "student eve: nothing to grade (no vectors.ipynb nor angles.ipynb that can be read)" in taken.report()
 
 
 def test_a_file_that_is_not_a_notebook_gets_the_reason_an_instructor_can_act_on(tmp_path):
@@ -81,3 +84,13 @@ def test_a_folder_of_student_folders_is_grouped_by_student_and_loose_files_rejec
     grouped, rejected = intake.files_by_student(tmp_path)
     assert grouped == {"ada": [ada]}
     assert [(rejection.path, rejection.student) for rejection in rejected] == [(loose, None)]
+
+
+def test_a_folder_or_zip_that_is_not_there_is_named_and_nothing_is_taken(tmp_path):
+    course = Course(tmp_path)
+    with pytest.raises(CommandError, match="no such folder"):
+        intake.take_folder(course, "tp2", tmp_path / "hand-in")
+    (tmp_path / "download.zip").write_text("not a zip")
+    with pytest.raises(CommandError, match="not a zip file"):
+        intake.take_moodle_zip(course, "tp2", tmp_path / "download.zip")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["download.zip"]
