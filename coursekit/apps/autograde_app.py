@@ -1,9 +1,11 @@
 """`coursekit autograde <assignment>`: nbgrader's autograde app, grading notebooks in parallel, ending with a table.
 
 It takes nbgrader autograde's options (--force, --student, --log-level...) plus --workers and
---notebook-timeout; it writes each submission's outcome and time to reports/<assignment>/autograde_log.csv
-for the class report. Interrupted (Ctrl-C), it keeps what it finished, says how many submissions are left for
-the next run, and exits with status 130.
+--notebook-timeout; it records each submission's outcome and time in reports/<assignment>/autograde_log.csv
+for the class report. That log is the class's record, merged run after run: a student's row is replaced only
+when a run grades or fails them again, so a run for one student (--student) or the rerun of an interrupted
+batch keeps the other students' times and failures. Interrupted (Ctrl-C), it keeps what it finished, says how
+many submissions are left for the next run, and exits with status 130.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from .. import sandbox
 from ..converters import ParallelAutograde, SubmissionOutcome
 
 LOG_COLUMNS = ["student", "graded", "seconds", "message"]
+SKIPPED = "already graded: skipped"  # the message of a submission a run found graded and left alone
 INTERRUPTED = 128 + signal.SIGINT  # the exit status of a program stopped by Ctrl-C, as shells report it
 
 
@@ -68,7 +71,7 @@ class ParallelAutogradeApp(AutogradeApp):
         print(outcome_table(self.coursedir.db_url, self.coursedir.assignment_id, outcomes))
         print(f"Outcomes and times: {self.log_path()}")
         if converter.interrupted:
-            print(f"interrupted: {sum(outcome.graded for outcome in outcomes)} graded, {len(converter.left)} left "
+            print(f"interrupted: {len(graded_now(outcomes))} graded, {len(converter.left)} left "
                   f"for the next run: run `coursekit autograde {self.coursedir.assignment_id}` again")
             sys.exit(INTERRUPTED)
         if not all(outcome.graded for outcome in outcomes):
@@ -79,12 +82,31 @@ class ParallelAutogradeApp(AutogradeApp):
 
 
 def write_log(path: Path, outcomes: list[SubmissionOutcome]) -> None:
+    """Merge a run's outcomes into the log (see merged_log), written whole to a file renamed over the old one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as file:
+    rows = merged_log(read_log(path) if path.is_file() else [], outcomes)
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(LOG_COLUMNS)
-        for outcome in outcomes:
+        for outcome in rows:
             writer.writerow([outcome.student, int(outcome.graded), f"{outcome.seconds:.2f}", outcome.message])
+    partial.replace(path)
+
+
+def merged_log(logged: list[SubmissionOutcome], outcomes: list[SubmissionOutcome]) -> list[SubmissionOutcome]:
+    """The log's rows once a run's outcomes are merged in, by student: a row is replaced by an outcome that graded
+    or failed its student; an "already graded: skipped" outcome only fills in a student the log does not have."""
+    rows = {outcome.student: outcome for outcome in logged}
+    for outcome in outcomes:
+        if outcome.message != SKIPPED or outcome.student not in rows:
+            rows[outcome.student] = outcome
+    return sorted(rows.values(), key=lambda outcome: outcome.student)
+
+
+def graded_now(outcomes: list[SubmissionOutcome]) -> list[SubmissionOutcome]:
+    """The outcomes of the submissions a run graded, not those it skipped as already graded."""
+    return [outcome for outcome in outcomes if outcome.graded and outcome.message != SKIPPED]
 
 
 def read_log(path: Path) -> list[SubmissionOutcome]:
@@ -109,6 +131,12 @@ def outcome_table(db_url: str, assignment: str, outcomes: list[SubmissionOutcome
                 pass
             result = "graded" if outcome.graded else "FAILED"
             lines.append(f"{outcome.student:<32} {result:<7} {score:>11} {outcome.seconds:>8.1f}  {note}")
-    failed = sum(not outcome.graded for outcome in outcomes)
-    lines.append(f"{len(outcomes) - failed} graded, {failed} failed")
+    lines.append(count_line(outcomes))
     return "\n".join(lines)
+
+
+def count_line(outcomes: list[SubmissionOutcome]) -> str:
+    """`N graded, M failed`, then `, K skipped (already graded)` when a run skipped some."""
+    skipped = sum(outcome.message == SKIPPED for outcome in outcomes)
+    line = f"{len(graded_now(outcomes))} graded, {sum(not outcome.graded for outcome in outcomes)} failed"
+    return f"{line}, {skipped} skipped (already graded)" if skipped else line

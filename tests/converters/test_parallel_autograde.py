@@ -158,8 +158,10 @@ def test_an_interrupted_batch_keeps_what_it_finished_and_the_next_run_grades_the
     shutil.rmtree(course.notebook(ASSIGNMENT, "submitted", HANGS).parent)  # it would hang the next run too
     course.coursekit("autograde", ASSIGNMENT)
 
-    assert {outcome.student: outcome.message for outcome in read_log(log_path(course))} == {
-        student: "already graded: skipped" if student == first else "" for student in handed_in(course)}
+    # The log keeps the first's row of the interrupted batch, with its time: the rerun only skipped it.
+    assert {outcome.student: outcome.message for outcome in read_log(log_path(course))} == dict.fromkeys(
+        handed_in(course), "")
+    assert all(outcome.seconds > 0 for outcome in read_log(log_path(course)))
     assert grades.gradebook_contents(course, ASSIGNMENT) == sequentially_graded
 
 
@@ -212,6 +214,30 @@ def test_an_interrupted_regrade_leaves_everyone_it_did_not_finish_to_the_next_pl
     course.coursekit("autograde", ASSIGNMENT)
     assert grades.gradebook_contents(course, ASSIGNMENT) == sequentially_graded
     assert sorted(path.parent.name for path in course.root.glob(f"autograded/*/{ASSIGNMENT}")) == handed_in(course)
+
+
+def test_regrading_one_student_keeps_the_logged_outcomes_of_the_others(submitted_class, master, tmp_path):
+    course = copy_of(submitted_class, tmp_path / "course")
+    broken = course.notebook(ASSIGNMENT, "submitted", "broken")
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"cells": [')
+    with pytest.raises(CommandError):
+        course.coursekit("autograde", ASSIGNMENT, "--workers=2")
+    first_run = {outcome.student: outcome for outcome in read_log(log_path(course))}
+    assert not first_run["broken"].graded
+
+    # The student hands in a readable notebook; the instructor regrades that student alone.
+    release = notebooks.read(course.notebook(ASSIGNMENT, "release"))
+    nbformat.write(synthetic.fill(release, synthetic.Case.reference().solutions(master)), broken)
+    output = course.coursekit("autograde", ASSIGNMENT, "--force", "--student=broken")
+
+    assert "1 graded, 0 failed" in output
+    logged = {outcome.student: outcome for outcome in read_log(log_path(course))}
+    assert sorted(logged) == sorted([*handed_in(submitted_class), "broken"])
+    assert {student: logged[student] for student in handed_in(submitted_class)} == {
+        student: first_run[student] for student in handed_in(submitted_class)}
+    assert (logged["broken"].graded, logged["broken"].message) == (True, "")
+    assert all(outcome.graded and outcome.seconds > 0 for outcome in logged.values()), logged
 
 
 def log_path(course: Course):
