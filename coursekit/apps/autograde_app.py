@@ -24,10 +24,9 @@ from sqlalchemy.exc import SAWarning
 from traitlets import default
 
 from .. import sandbox
-from ..converters import ParallelAutograde, SubmissionOutcome
+from ..converters import SKIPPED, ParallelAutograde, SubmissionOutcome
 
 LOG_COLUMNS = ["student", "graded", "seconds", "message"]
-SKIPPED = "already graded: skipped"  # the message of a submission a run found graded and left alone
 INTERRUPTED = 128 + signal.SIGINT  # the exit status of a program stopped by Ctrl-C, as shells report it
 
 

@@ -47,7 +47,8 @@ from ..preprocessors import SafeExecute
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LOCK_FILE = ".coursekit-autograde.lock"  # in autograded/: held by the batch grading the course
-POLL_SECONDS = 0.2  # how often a batch waiting for executions looks whether it was asked to stop
+POLL_SECONDS = 0.2
+SKIPPED = "already graded: skipped"  # the outcome of a submission a batch found graded and left alone  # how often a batch waiting for executions looks whether it was asked to stop
 
 
 class NotebookTimeout(RuntimeError):
@@ -235,7 +236,7 @@ class ParallelAutograde(Autograde):
             self.log.warning("Grading %s again: a batch was stopped while grading it", submission.destination)
             self._discard(submission)
         if not self.init_destination(submission.assignment, submission.student):
-            self.outcomes.append(SubmissionOutcome(submission.student, True, 0.0, "already graded: skipped"))
+            self.outcomes.append(SubmissionOutcome(submission.student, True, 0.0, SKIPPED))
             return False
         submission.before = self._gradebook_before(submission)
         submission.unfinished_marker.parent.mkdir(parents=True, exist_ok=True)
