@@ -2,7 +2,7 @@
 
 nbgrader's own CSV has totals only. This one adds each graded cell's score, test cells and manually
 graded answers alike, in the order of the notebook, with the totals after them. A cell's column is named
-`assignment:notebook:cell` (`tp1:tp1_sgd:test_softmax`), so that two assignments with a notebook of the same name
+`assignment:notebook:cell` (`tp2:exercises:test_fit`), so that two assignments with a notebook of the same name
 have distinct columns:
 
     nbgrader export --exporter=coursekit.plugins.PerTestCsvExportPlugin --to grades_per_test.csv
