@@ -36,13 +36,14 @@ def ungraded_exercises(notebook: NotebookNode) -> dict[str, NotebookNode]:
             if UNGRADED_EXERCISE in cell.metadata.get("tags", [])}
 
 
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An autograded test cell: graded, and not a cell students write in."""
+    return bool(nbgrader_metadata(cell).get("grade") and not nbgrader_metadata(cell).get("solution"))
+
+
 def test_cells(notebook: NotebookNode) -> dict[str, NotebookNode]:
     """The autograded test cells, by grade id."""
-    return {
-        grade_id(cell): cell
-        for cell in notebook.cells
-        if nbgrader_metadata(cell).get("grade") and not nbgrader_metadata(cell).get("solution")
-    }
+    return {grade_id(cell): cell for cell in notebook.cells if is_test_cell(cell)}
 
 
 def test_points(notebook: NotebookNode) -> dict[str, float]:
@@ -54,6 +55,11 @@ def error_message(output: NotebookNode) -> str:
     """An error output as a reader sees its last line: `ErrorName: message` (the name alone if it has none)."""
     value = (output.get("evalue") or "").strip()
     return f"{output.get('ename')}: {value}" if value else str(output.get("ename"))
+
+
+def error_line(output: NotebookNode) -> str:
+    """An error output's `ErrorName: message`, its first line only."""
+    return error_message(output).split("\n")[0]
 
 
 def without_solution_markers(source: str) -> str:

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from nbformat import NotebookNode  # noqa: E402
 
 from . import grades, notebooks  # noqa: E402
-from .apps.autograde_app import read_log  # noqa: E402
+from .apps.autograde_app import log_path, read_log  # noqa: E402
 from .converters.parallel_autograde import unfinished_marker  # noqa: E402
 from .course import CommandError, Course  # noqa: E402
 from .inert import CONTENT_SECURITY_POLICY_META  # noqa: E402
@@ -45,12 +45,13 @@ class ClassGrades:
             path = course.notebook(assignment, "autograded", student, name)
             if not path.is_file():  # a notebook the student did not hand in
                 continue
+            losing_points = grades.cells_losing_points(by_student[student])
             for cell_id, cell in notebooks.test_cells(notebooks.read(path)).items():
                 label = grades.cell_label(name, cell_id, len(names))
-                message = failure_message(cell, label in grades.cells_losing_points(by_student[student]))
+                message = failure_message(cell, label in losing_points)
                 if message:
                     failures[(label, message)] += 1
-        log = report_folder(course, assignment) / "autograde_log.csv"
+        log = log_path(course.root, assignment)
         outcomes = read_log(log) if log.is_file() else []
         return cls(by_student, failures,
                    {outcome.student: outcome.seconds for outcome in outcomes if outcome.graded},
@@ -77,12 +78,13 @@ def failure_message(cell: NotebookNode, lost_points: bool) -> str | None:
     credit), the last line it printed, or the first it wrote to stderr; None for a cell that lost no point."""
     outputs = cell.get("outputs", [])
     errors = [output for output in outputs if output.get("output_type") == "error"]
+    written_to_stderr = _printed(outputs, "stderr")
     if errors:
-        message = notebooks.error_message(errors[-1]).split("\n")[0]
+        message = notebooks.error_line(errors[-1])
     elif not lost_points:
         return None
-    elif _printed(outputs, "stderr"):  # nbgrader gives no point to a cell that wrote to stderr
-        message = f"wrote to stderr: {_printed(outputs, 'stderr')[0]}"
+    elif written_to_stderr:  # nbgrader gives no point to a cell that wrote to stderr
+        message = f"wrote to stderr: {written_to_stderr[0]}"
     else:
         printed = _printed(outputs, "stdout")
         message = f"partial credit: {printed[-1]}" if printed else "partial credit"

@@ -52,41 +52,34 @@ def run_tests(path: Path, timeout: int = 60) -> NotebookCheck:
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     except (CellTimeoutError, DeadKernelError) as error:
         raise ValueError(f"{path}: the notebook did not finish running ({type(error).__name__})") from error
-    tests = notebooks.test_cells(notebook)
     return NotebookCheck([CellOutcome(cell_id, cell.metadata.nbgrader.points, _failure(cell))
-                          for cell_id, cell in tests.items()], _first_error_outside(notebook, tests.values()))
+                          for cell_id, cell in notebooks.test_cells(notebook).items()], _first_error_outside(notebook))
 
 
-def _first_error_outside(notebook, test_cells) -> str | None:
+def _first_error_outside(notebook) -> str | None:
     """`cell N (not a test) raised Error: message`, N counting every cell of the notebook from 1, for the first
     code cell other than the test cells with an error output; the cell's grade id too when it has one."""
-    tests = {id(cell) for cell in test_cells}
     for number, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type != "code" or id(cell) in tests:
+        if cell.cell_type != "code" or notebooks.is_test_cell(cell):
             continue
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 name = notebooks.grade_id(cell)
                 where = f"cell {number} ({name}, not a test)" if name else f"cell {number} (not a test)"
-                return f"{where} raised {_error_line(output)}"
+                return f"{where} raised {notebooks.error_line(output)}"
     return None
 
 
 def _failure(cell) -> str | None:
     for output in cell.outputs:
         if output.output_type == "error":
-            return _error_line(output)
+            return notebooks.error_line(output)
         if output.output_type == "stream" and output.name == "stderr":
             return "wrote to stderr, which the grader counts as a failure: " + output.text.split("\n")[0]
         credit = _partial_credit(output)
         if credit is not None and credit < cell.metadata.nbgrader.points:
             return f"partial credit, {credit:g} of {cell.metadata.nbgrader.points:g} points on the visible example"
     return None
-
-
-def _error_line(output) -> str:
-    """An error output's `ErrorName: message`, its first line only."""
-    return notebooks.error_message(output).split("\n")[0]
 
 
 def _partial_credit(output) -> float | None:

@@ -66,9 +66,10 @@ class ParallelAutogradeApp(AutogradeApp):
         except NbGraderException:
             sys.exit(1)
         outcomes = sorted(converter.outcomes, key=lambda outcome: outcome.student)
-        write_log(self.log_path(), outcomes)
+        log = log_path(Path(self.coursedir.root), self.coursedir.assignment_id)
+        write_log(log, outcomes)
         print(outcome_table(self.coursedir.db_url, self.coursedir.assignment_id, outcomes))
-        print(f"Outcomes and times: {self.log_path()}")
+        print(f"Outcomes and times: {log}")
         if converter.interrupted:
             print(f"interrupted: {len(graded_now(outcomes))} graded, {len(converter.left)} left "
                   f"for the next run: run `coursekit autograde {self.coursedir.assignment_id}` again")
@@ -76,8 +77,11 @@ class ParallelAutogradeApp(AutogradeApp):
         if not all(outcome.graded for outcome in outcomes):
             sys.exit(1)
 
-    def log_path(self) -> Path:
-        return Path(self.coursedir.root) / "reports" / self.coursedir.assignment_id / "autograde_log.csv"
+
+
+def log_path(course_root: Path, assignment: str) -> Path:
+    """Where an assignment's grading log is kept, for the class report: reports/<assignment>/autograde_log.csv."""
+    return course_root / "reports" / assignment / "autograde_log.csv"
 
 
 def write_log(path: Path, outcomes: list[SubmissionOutcome]) -> None:
