@@ -171,6 +171,8 @@ def test_a_failure_message_in_html_reads_as_text_in_the_class_report(hostile_fee
     page.goto(class_report)
     failures = page.locator("h2:text-is('Most frequent failure messages') + table tr").nth(1).inner_text()
     assert failures.startswith("2\ttest_confusion_matrix\tValueError: <img src=x onerror="), failures
+    rows = page.locator("h2:text-is('Most frequent failure messages') + table tr").all_inner_texts()
+    assert "1\ttest_confusion_matrix\twrote to stderr: <img src=x onerror=" in "\n".join(rows), rows
 
 
 def test_a_script_that_gets_into_a_feedback_page_is_stopped_by_its_content_security_policy(

@@ -842,6 +842,14 @@ markup("svg_output_with_a_script", CODE, lambda js: displayed(f"SVG({svg_with(js
 markup("png_output_with_a_hostile_width", CODE,  # nbconvert writes width= unquoted, escaping quotes only
        lambda js: displayed(f"{{'image/png': {TINY_PNG!r}}}, raw=True, "
                             f"metadata={{'image/png': {{'width': {'8 onload=' + js!r}}}}}"))
+# A test that loses its points without an error (here, by what the student's code writes to stderr) is listed in the
+# class report by what it wrote: markup there must read as text too.
+markup("writes_html_to_stderr_in_a_test", "confusion_matrix",
+       lambda js: "def confusion_matrix(t_true, t_pred, n_classes):\n    import sys\n"
+                  f"    print({img_onerror(js)!r}, file=sys.stderr)\n"
+                  "    C = np.zeros((n_classes, n_classes), dtype=int)\n    np.add.at(C, (t_true, t_pred), 1)\n"
+                  "    return C",
+       Expected(loses_points_in=CONFUSION))
 # Two students hand in the same failure, so that the report, which lists the most frequent ones, shows it.
 for copy_of_the_failure in ["fails_with_html_in_its_message", "copies_the_failure_with_html_in_its_message"]:
     markup(copy_of_the_failure, "confusion_matrix",
