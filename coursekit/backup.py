@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 KEEP = 20
+FOLDER = "backups"  # in the course folder
 
 
-def back_up(database: Path) -> Path | None:
-    """Copy the gradebook to backups/; return the copy's path (None if there is no gradebook yet)."""
+def back_up(db_url: str, folder: Path) -> Path | None:
+    """Copy the gradebook to `folder`; return the copy's path (None if there is no gradebook yet)."""
+    database = _sqlite_file(db_url)
     if not database.is_file():
         return None
-    folder = database.parent / "backups"
     folder.mkdir(exist_ok=True)
     copy = folder / f"gradebook-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}.db"
     _copy(database, copy)
@@ -30,20 +31,25 @@ def back_up(database: Path) -> Path | None:
     return copy
 
 
-def restore(copy: Path, database: Path) -> None:
-    _copy(copy, database)
+def restore(copy: Path, db_url: str) -> None:
+    _copy(copy, _sqlite_file(db_url))
 
 
 @contextlib.contextmanager
-def restored_on_failure(database: Path) -> Iterator[Path | None]:
-    """Back the gradebook up; if the block raises (a crash, KeyboardInterrupt), put the copy back, then re-raise."""
-    copy = back_up(database)
+def restored_on_failure(db_url: str, folder: Path) -> Iterator[Path | None]:
+    """Back the gradebook up to `folder`; if the block raises (a crash, KeyboardInterrupt), put the copy back, then
+    re-raise."""
+    copy = back_up(db_url, folder)
     try:
         yield copy
     except BaseException:
         if copy is not None:
-            restore(copy, database)
+            restore(copy, db_url)
         raise
+
+
+def _sqlite_file(db_url: str) -> Path:
+    return Path(db_url.removeprefix("sqlite:///"))
 
 
 def _copy(source: Path, destination: Path) -> None:

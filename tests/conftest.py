@@ -13,13 +13,14 @@ from nbclient import NotebookClient
 from nbformat import NotebookNode
 from playwright.sync_api import Browser, sync_playwright
 
-from coursekit import notebooks
+from coursekit import grades, notebooks
 from coursekit.course import Course
 from coursekit.demo import run_demo
 from coursekit.tp1 import ASSIGNMENT
 
 from hostile import batch as hostile
 from repository import REPOSITORY
+import small_class
 
 
 @pytest.fixture(scope="session")
@@ -101,6 +102,20 @@ def executed_master(master_run) -> NotebookNode:
 def demo_course(tmp_path_factory) -> Course:
     """The main job, run once: the synthetic class generated, autograded, given feedback and exported."""
     return run_demo(REPOSITORY, tmp_path_factory.mktemp("demo") / "course")
+
+
+@pytest.fixture(scope="session")
+def submitted_class(tmp_path_factory) -> Course:
+    """A small class handed in, nothing graded (tests/small_class.py): copy it before grading it."""
+    return small_class.submitted(tmp_path_factory.mktemp("class") / "course")
+
+
+@pytest.fixture(scope="session")
+def sequentially_graded(submitted_class, tmp_path_factory) -> dict:
+    """The gradebook's contents once plain `nbgrader autograde` has graded that class, one notebook at a time."""
+    sequential = small_class.copy_of(submitted_class, tmp_path_factory.mktemp("sequential") / "course")
+    sequential.nbgrader("autograde", ASSIGNMENT)
+    return grades.gradebook_contents(sequential, ASSIGNMENT)
 
 
 @pytest.fixture(scope="session")

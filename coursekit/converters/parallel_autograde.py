@@ -121,8 +121,8 @@ class ParallelAutograde(Autograde):
                 self.log.error("%s", refusal)
                 raise NbGraderException(str(refusal)) from refusal
         self._refuse_an_assignment_not_in_the_gradebook()
-        database = Path(self.coursedir.db_url.removeprefix("sqlite:///"))
-        with self._only_batch_of_the_course(), backup.restored_on_failure(database) as copy:
+        backups = Path(self.coursedir.root) / backup.FOLDER
+        with self._only_batch_of_the_course(), backup.restored_on_failure(self.coursedir.db_url, backups) as copy:
             self.log.info("Gradebook backed up to %s", copy)
             self._grade(self._submissions())
 

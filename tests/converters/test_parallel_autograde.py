@@ -14,39 +14,15 @@ from nbgrader.api import Gradebook
 
 from background_batch import (NO_TIME_LIMIT, Batch, hand_in_a_hanging_notebook, has_autograded_scores, running,
                               wait_until)
-from coursekit import grades, notebooks, synthetic, tp1
+from coursekit import grades, notebooks, synthetic
 from coursekit.apps.autograde_app import read_log
 from coursekit.converters.parallel_autograde import unfinished_marker
 from coursekit.course import CommandError, Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
-from repository import REPOSITORY
+from small_class import CASES, copy_of
 
 NOTEBOOK_LIMIT = 120
-CASES = {"gradient_sign_flipped", "loss_is_a_mean", "sgd_never_shuffles"}
 HANGS = "hangs_forever"  # graded after gradient_sign_flipped, the first, and before the others
-
-
-@pytest.fixture(scope="module")
-def submitted_class(tmp_path_factory) -> Course:
-    """A course with a small class submitted and nothing graded: the reference, three mistakes, the release."""
-    course = REPOSITORY.copy_to(tmp_path_factory.mktemp("class") / "course")
-    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    cases = [synthetic.Case.reference(), *(case for case in tp1.corpus_cases(REPOSITORY) if case.name in CASES)]
-    synthetic.write_class(course, ASSIGNMENT, cases)
-    return course
-
-
-@pytest.fixture(scope="module")
-def sequentially_graded(submitted_class, tmp_path_factory) -> dict:
-    """The gradebook's contents once plain `nbgrader autograde` has graded the class, one notebook at a time."""
-    sequential = copy_of(submitted_class, tmp_path_factory.mktemp("sequential") / "course")
-    sequential.nbgrader("autograde", ASSIGNMENT)
-    return grades.gradebook_contents(sequential, ASSIGNMENT)
-
-
-def copy_of(course: Course, destination) -> Course:
-    shutil.copytree(course.root, destination)
-    return Course(destination)
 
 
 def handed_in(course: Course) -> list[str]:
