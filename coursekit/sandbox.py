@@ -238,7 +238,7 @@ def _without_notebooks(folder: Path, created: set[Path]) -> list[str]:
     graded is in the kernel's working folder, hidden tests included. A folder holding no notebook is bound whole;
     symbolic links are made again inside, so that they resolve there, never to the grader's files."""
     arguments = _parents(folder, created)
-    if not any(_is_notebook(name) for _, _, names in os.walk(folder) for name in names):
+    if not any(is_notebook(name) for _, _, names in os.walk(folder) for name in names):
         return [*arguments, "--ro-bind", str(folder), str(folder)]
     created.add(folder)
     contents = []
@@ -247,10 +247,10 @@ def _without_notebooks(folder: Path, created: set[Path]) -> list[str]:
             contents += ["--symlink", os.readlink(entry), str(entry)]
         elif entry.is_dir():
             contents += _without_notebooks(entry, created)
-        elif not _is_notebook(entry.name):
+        elif not is_notebook(entry.name):
             contents += ["--ro-bind", str(entry), str(entry)]
     return [*arguments, *_read_only_folder(folder, contents)]
 
 
-def _is_notebook(name: str) -> bool:
+def is_notebook(name: str) -> bool:
     return name.lower().endswith(".ipynb")

@@ -50,7 +50,7 @@ class Batch:
             return []
 
     def runs_a_kernel(self) -> bool:
-        return any(_is_kernel(process) for process in self.descendants())
+        return any(is_kernel(process) for process in self.descendants())
 
     def wait(self) -> str:
         """Wait for the batch to exit; return its output."""
@@ -102,7 +102,7 @@ def has_autograded_scores(course: Course, assignment: str, student: str) -> bool
     return all(cell.score is not None for cell in cells.values() if cell.autograded)
 
 
-def _is_kernel(process: psutil.Process) -> bool:
+def is_kernel(process: psutil.Process) -> bool:
     try:
         return any("ipykernel_launcher" in argument for argument in process.cmdline())
     except psutil.NoSuchProcess:

@@ -1,8 +1,9 @@
 """`coursekit autograde <assignment>`: nbgrader's autograde app, grading notebooks in parallel, ending with a table.
 
-It takes nbgrader autograde's options (--force, --student, --log-level...) plus --workers and
---notebook-timeout; it records each submission's outcome and time in reports/<assignment>/autograde_log.csv
-for the class report. That log is the class's record, merged run after run: a student's row is replaced only
+It takes nbgrader autograde's options (--force, --student, --log-level...) plus --workers,
+--notebook-timeout and --scheduler (a Dask scheduler's address: the notebooks then execute on its
+workers); it records each submission's outcome and time in reports/<assignment>/autograde_log.csv for
+the class report. That log is the class's record, merged run after run: a student's row is replaced only
 when a run grades or fails them again, so a run for one student (--student) or the rerun of an interrupted
 batch keeps the other students' times and failures. Interrupted (Ctrl-C), it keeps what it finished, says how
 many submissions are left for the next run, and exits with status 130.
@@ -34,7 +35,7 @@ class ParallelAutogradeApp(AutogradeApp):
     name = "coursekit-autograde"
     description = "Autograde the submissions of an assignment, several notebooks at once"
     aliases = {**AutogradeApp.aliases, "workers": "ParallelAutograde.workers",
-               "notebook-timeout": "ParallelAutograde.notebook_timeout"}
+               "notebook-timeout": "ParallelAutograde.notebook_timeout", "scheduler": "ParallelAutograde.scheduler"}
     flags = {**AutogradeApp.flags, "unsandboxed": (
         {"SandboxedKernelManager": {"allow_unsandboxed": True}},
         "Grade even where bubblewrap cannot confine the kernels: the students' code then runs with your rights, "

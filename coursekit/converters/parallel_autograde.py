@@ -2,8 +2,9 @@
 
 Only the Execute step leaves nbgrader's order. For each submission, this process runs nbgrader's
 own steps before it (destination, gradebook entries, sanitizing) and hands the sanitized notebook to
-a pool of threads, each driving one kernel, in place in autograded/ as nbgrader does; as executions
-finish, this process runs nbgrader's steps after Execute (SaveAutoGrades and the rest). So one
+a pool of threads, each driving one kernel here (coursekit/runners.py) or on a worker of a Dask
+cluster (coursekit/cluster.py), the executed notebook written in place in autograded/ as nbgrader
+does; as executions finish, this process runs nbgrader's steps after Execute (SaveAutoGrades and the rest). So one
 process writes the gradebook, and every step is nbgrader's: the gradebook ends up as a sequential
 `nbgrader autograde` leaves it (tests/converters/test_parallel_autograde.py).
 
@@ -34,25 +35,21 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
-from nbconvert.exporters.exporter import ResourcesDict
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, NbGraderException
-from nbgrader.preprocessors import Execute
 from tqdm import tqdm
-from traitlets import Integer, default
+from traitlets import Integer, Unicode, default
 
 from .. import backup, nbgrader_internals, sandbox
+from ..cluster import ClusterRunner, ClusterUnavailable
+from ..runners import LocalRunner
 from ..preprocessors import SafeExecute
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LOCK_FILE = ".coursekit-autograde.lock"  # in autograded/: held by the batch grading the course
 POLL_SECONDS = 0.2
 SKIPPED = "already graded: skipped"  # the outcome of a submission a batch found graded and left alone  # how often a batch waiting for executions looks whether it was asked to stop
-
-
-class NotebookTimeout(RuntimeError):
-    """A notebook ran longer than the whole-notebook time limit; its kernel was killed."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,12 @@ def unfinished_marker(destination: Path) -> Path:
 class ParallelAutograde(Autograde):
     """Autograde with up to `workers` notebooks executing at once (see the module's docstring)."""
 
-    workers = Integer(help="How many notebooks execute at once (default: the machine's cores).").tag(config=True)
+    workers = Integer(help="How many notebooks execute at once (default: the machine's cores, or with a "
+                           "scheduler the threads of the cluster's workers).").tag(config=True)
+    scheduler = Unicode("", help="The address of a Dask scheduler (tcp://host:8786) whose workers execute the "
+                                 "notebooks; none: a pool of threads on this machine.").tag(config=True)
+    connect_timeout = Integer(30, help="Seconds to wait for the Dask scheduler and its first worker.").tag(
+        config=True)
     notebook_timeout = Integer(
         600, help="Seconds a whole notebook may run, kernel start included, before its kernel is killed "
                   "and the submission reported as failed (Execute.timeout still limits each cell).",
@@ -114,17 +116,37 @@ class ParallelAutograde(Autograde):
         self.outcomes: list[SubmissionOutcome] = []
         self.interrupted = False
         self.left: list[str] = []
-        if issubclass(nbgrader_internals.execute_step(self), SafeExecute):
-            try:
-                sandbox.refuse_unless_sandboxed(self.config.SandboxedKernelManager.get("allow_unsandboxed", False))
-            except sandbox.SandboxUnavailable as refusal:
-                self.log.error("%s", refusal)
-                raise NbGraderException(str(refusal)) from refusal
         self._refuse_an_assignment_not_in_the_gradebook()
-        backups = Path(self.coursedir.root) / backup.FOLDER
-        with self._only_batch_of_the_course(), backup.restored_on_failure(self.coursedir.db_url, backups) as copy:
-            self.log.info("Gradebook backed up to %s", copy)
-            self._grade(self._submissions())
+        with self._runner() as runner:
+            backups = Path(self.coursedir.root) / backup.FOLDER
+            with self._only_batch_of_the_course(), backup.restored_on_failure(self.coursedir.db_url, backups) as copy:
+                self.log.info("Gradebook backed up to %s", copy)
+                self._grade(self._submissions(), runner)
+
+    @contextlib.contextmanager
+    def _runner(self) -> Iterator[LocalRunner | ClusterRunner]:
+        """Where the notebooks execute: the cluster's workers, or kernels started here, in the sandbox unless it is
+        allowed away. Refused with a clear message, before anything is touched."""
+        step = nbgrader_internals.execute_step(self)
+        allow_unsandboxed = self.config.SandboxedKernelManager.get("allow_unsandboxed", False)
+        try:
+            if self.scheduler:
+                runner = ClusterRunner(self.scheduler, step, self.config, self.notebook_timeout,
+                                       self.connect_timeout, allow_unsandboxed)
+                if not self.trait_has_value("workers"):
+                    self.workers = runner.threads
+            else:
+                if issubclass(step, SafeExecute):
+                    sandbox.refuse_unless_sandboxed(allow_unsandboxed)
+                runner = LocalRunner(step, self.config, self.notebook_timeout, self.log)
+        except (sandbox.SandboxUnavailable, ClusterUnavailable) as refusal:
+            self.log.error("%s", refusal)
+            raise NbGraderException(str(refusal)) from refusal
+        try:
+            yield runner
+        finally:
+            if isinstance(runner, ClusterRunner):
+                runner.close()
 
     def _refuse_an_assignment_not_in_the_gradebook(self) -> None:
         """Say it once, before any submission, rather than once per student as init_assignment would."""
@@ -158,14 +180,12 @@ class ParallelAutograde(Autograde):
                 raise NbGraderException(message) from None
             yield
 
-    def _grade(self, submissions: list[_Submission]) -> None:
+    def _grade(self, submissions: list[_Submission], runner: LocalRunner | ClusterRunner) -> None:
         """Prepare and finish the submissions in this thread, execute them in the pool's; once asked to stop, stop
         the executions and roll back what was prepared and not finished (see the module's docstring)."""
         waiting = collections.deque(submissions)
         running: dict[Future, _Submission] = {}
         prepared: list[_Submission] = []
-        self._executors: set[Execute] = set()  # those running, for a stop to kill their kernels
-        self._executors_lock = threading.Lock()
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="execute")
         progress = tqdm(total=len(submissions), unit="submission", desc="autograde", dynamic_ncols=True)
         # Kernels inherit the environment nbgrader gives them while autograding.
@@ -177,7 +197,7 @@ class ParallelAutograde(Autograde):
                         submission = waiting.popleft()
                         if self._step(submission, self._prepare):
                             prepared.append(submission)
-                            submission.executions = pool.submit(self._execute_all, submission)
+                            submission.executions = pool.submit(self._execute_all, submission, runner)
                             running[submission.executions] = submission
                         else:
                             progress.update()
@@ -187,7 +207,7 @@ class ParallelAutograde(Autograde):
                         failed = sum(not outcome.graded for outcome in self.outcomes)
                         progress.set_postfix(failed=failed, refresh=False)
                         progress.update()
-                self._stop_executions(pool, running)
+                self._stop_executions(pool, running, runner)
                 for submission in running.values():
                     self._roll_back(submission)
                 if self.force:  # their old grading was to be redone: the next plain run does it
@@ -196,7 +216,7 @@ class ParallelAutograde(Autograde):
             except BaseException:
                 # The backup puts the whole gradebook back: what this batch wrote to autograded/ goes too, so
                 # that the next run grades those submissions again.
-                self._stop_executions(pool, running)
+                self._stop_executions(pool, running, runner)
                 for submission in prepared:
                     self._discard(submission)
                 raise
@@ -248,35 +268,16 @@ class ParallelAutograde(Autograde):
             nbgrader_internals.sanitize(self, notebook)
         return True
 
-    def _execute_all(self, submission: _Submission) -> None:
+    def _execute_all(self, submission: _Submission, runner: LocalRunner | ClusterRunner) -> None:
         """In a pool thread: execute each sanitized notebook in place, as nbgrader's Execute does."""
         start = time.perf_counter()
         try:
             for notebook in submission.notebooks:
-                path = self._autograded_path(submission, notebook)
-                executed, _ = self._execute(nbformat.read(path, as_version=nbformat.NO_CONVERT), os.path.dirname(path))
+                path = Path(self._autograded_path(submission, notebook))
+                executed = runner.execute(nbformat.read(path, as_version=nbformat.NO_CONVERT), path.parent)
                 nbformat.write(executed, path)
         finally:
             submission.seconds = time.perf_counter() - start
-
-    def _execute(self, notebook, folder: str):
-        executor = nbgrader_internals.execute_step(self)(config=self.config, log=self.log)
-        resources = ResourcesDict(metadata={"path": folder})
-        deadline = threading.Timer(self.notebook_timeout, _abandon, args=(executor,))
-        with self._executors_lock:
-            self._executors.add(executor)
-        deadline.start()
-        try:
-            return executor.preprocess(notebook, resources)
-        except Exception as error:
-            if not deadline.is_alive():
-                raise NotebookTimeout(f"the notebook ran more than {self.notebook_timeout} s: "
-                                      "its kernel was stopped") from error
-            raise
-        finally:
-            deadline.cancel()
-            with self._executors_lock:
-                self._executors.discard(executor)
 
     def _finish(self, submission: _Submission) -> bool:
         """nbgrader's steps after Execute: grades saved to the gradebook, notebooks rewritten, permissions."""
@@ -289,15 +290,13 @@ class ParallelAutograde(Autograde):
         self.outcomes.append(SubmissionOutcome(submission.student, True, submission.seconds))
         return True
 
-    def _stop_executions(self, pool: ThreadPoolExecutor, running: dict[Future, _Submission]) -> None:
-        """Cancel the executions not started, kill the running kernels until every execution has ended (one may
+    def _stop_executions(self, pool: ThreadPoolExecutor, running: dict[Future, _Submission],
+                         runner: LocalRunner | ClusterRunner) -> None:
+        """Cancel the executions not started, stop the running ones until every execution has ended (one may
         start a kernel after the first kill), and join the pool's threads."""
         pool.shutdown(wait=False, cancel_futures=True)
         while not all(future.done() for future in running):
-            with self._executors_lock:
-                executors = list(self._executors)
-            for executor in executors:
-                _abandon(executor)
+            runner.stop()
             wait(running, timeout=POLL_SECONDS)
         pool.shutdown()
 
@@ -363,20 +362,6 @@ def _stop_requested_by(signals: tuple[signal.Signals, ...]) -> Iterator[threadin
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def _abandon(executor: Execute) -> None:
-    """Stop a notebook for good: SafeExecute knows how; for nbgrader's Execute, kill the kernel's process group
-    (the kernel and whatever it started), which nbclient then sees dead. A kernel may end while it is being
-    killed: its provisioner then no longer has a process, or the process group is gone."""
-    with contextlib.suppress(AttributeError, ProcessLookupError):
-        if hasattr(executor, "abandon"):
-            executor.abandon()
-            return
-        provisioner = getattr(getattr(executor, "km", None), "provisioner", None)
-        process_group = getattr(provisioner, "pgid", None)
-        if process_group:
-            os.killpg(process_group, signal.SIGKILL)
 
 
 def _one_line(error: Exception) -> str:
