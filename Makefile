@@ -25,8 +25,9 @@ test: $(VENV)/installed system
 	$(BIN)/python -m pytest
 
 # Debian packages: bubblewrap confines the students' kernels (coursekit/sandbox.py); Chromium renders the
-# feedback pages as students see them, for the tests.
-SYSTEM_PACKAGES := chromium bubblewrap
+# feedback pages as students see them, for the tests; postgresql is the server the PostgreSQL gradebook's tests start
+# (initdb, pg_ctl: tests/postgres.py), with pg_dump and pg_restore, which back that gradebook up (coursekit/backup.py).
+SYSTEM_PACKAGES := chromium bubblewrap postgresql
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 system:
 	@missing=$$(for package in $(SYSTEM_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
