@@ -6,15 +6,8 @@ file through Jupyter's contents API: none of it may happen, and the pages must s
 and plots."""
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -27,11 +20,11 @@ from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
 
 from conftest import SCREEN
+from formgrader_server import SERVER_TIMEOUT, JupyterServer
+from formgrader_server import running as jupyter_server_in
 from hostile.batch import HONEST_STUDENTS
 from hostile.cases import MARKER, MARKUP_CASES, PROBE, WRITTEN_FILE
 
-# Seconds the formgrader's server may take to start, or to serve a page: a hang guard, never a measured time.
-SERVER_TIMEOUT = 600
 MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
 
 
@@ -197,58 +190,11 @@ def test_a_script_that_gets_into_a_feedback_page_is_stopped_by_its_content_secur
     context.close()
 
 
-@dataclass(frozen=True)
-class JupyterServer:
-    url: str
-    token: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(server: subprocess.Popen, url: str, token: str, log: Path) -> None:
-    status = urllib.request.Request(f"{url}/api/status", headers={"Authorization": f"token {token}"})
-    deadline = time.monotonic() + SERVER_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"jupyter server exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(status, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"jupyter server not answering at {url} after {SERVER_TIMEOUT} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def jupyter_server(hostile_feedback, tmp_path_factory):
-    """A real Jupyter server in the batch's course folder, nbgrader's formgrader extension enabled (as installed),
-    configured by the course's nbgrader_config.py only: the instructor's `jupyter server` in the course folder."""
-    home = tmp_path_factory.mktemp("jupyter")
-    token, port = secrets.token_hex(16), free_port()
-    environment = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "run"),
-                   "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
-    log = home / "server.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "jupyter"), "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-             "--ServerApp.allow_root=True"],  # CI runs as root
-            cwd=hostile_feedback.root, env=environment, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(server, url, token, log)
-        yield JupyterServer(url, token)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    """The instructor's Jupyter server with the formgrader, in the batch's course folder."""
+    with jupyter_server_in(hostile_feedback.root, tmp_path_factory.mktemp("jupyter")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
