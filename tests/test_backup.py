@@ -1,5 +1,6 @@
 """The gradebook backed up before every `coursekit autograde` batch; a regrade interrupted keeps the grades it
-finished, puts the rest back as it was, and leaves the backup of the gradebook as the batch found it."""
+finished, puts the rest back as it was, and leaves the backup of the gradebook as the batch found it; a gradebook
+that cannot be backed up is refused, saying what to do. (On PostgreSQL: tests/test_postgresql.py.)"""
 from __future__ import annotations
 
 import shutil
@@ -7,10 +8,11 @@ import signal
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbgrader.api import Gradebook
 
 from background_batch import NO_TIME_LIMIT, Batch, hand_in_a_hanging_notebook, wait_until
-from coursekit import grades, synthetic
+from coursekit import backup, grades, synthetic
 from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
 from repository import REPOSITORY
@@ -61,3 +63,16 @@ def test_an_interrupted_regrade_keeps_what_it_finished_puts_the_rest_back_and_le
     backed_up = course.copy_to(tmp_path / "backed_up")
     shutil.copyfile(backups[-1], backed_up.root / "gradebook.db")
     assert grades.gradebook_contents(backed_up, ASSIGNMENT) == before
+
+
+def test_a_gradebook_neither_sqlite_nor_postgresql_is_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(backup.BackupError, match="set CourseDirectory.db_url"):
+        backup.back_up("mysql://grader@localhost/tp", tmp_path / "backups")
+    assert not (tmp_path / "backups").exists()
+
+
+def test_a_postgresql_gradebook_without_pg_dump_names_the_package_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine without PostgreSQL's client programs
+    with pytest.raises(backup.BackupError, match="postgresql-client"):
+        backup.back_up("postgresql+psycopg2://grader@localhost/tp", tmp_path / "backups")
+    assert not (tmp_path / "backups").exists()

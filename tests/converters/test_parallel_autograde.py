@@ -18,8 +18,8 @@ from coursekit import grades, notebooks, synthetic
 from coursekit.apps.autograde_app import read_log
 from coursekit.converters.parallel_autograde import unfinished_marker
 from coursekit.course import CommandError, Course
-from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
-from small_class import CASES, copy_of
+from coursekit.tp1 import ASSIGNMENT
+from small_class import CASES, check_a_regrade_keeps_the_manual_grades_and_comments, copy_of
 
 NOTEBOOK_LIMIT = 120
 HANGS = "hangs_forever"  # graded after gradient_sign_flipped, the first, and before the others
@@ -50,19 +50,7 @@ def test_parallel_grading_leaves_the_gradebook_sequential_nbgrader_leaves(submit
 def test_a_parallel_regrade_keeps_the_manual_grades_and_comments(submitted_class, tmp_path):
     course = copy_of(submitted_class, tmp_path / "course")
     course.coursekit("autograde", ASSIGNMENT)
-    with Gradebook(course.db_url) as gradebook:
-        gradebook.find_grade("q2_gradient", NOTEBOOK, ASSIGNMENT, "reference").manual_score = 1.25
-        comment = gradebook.find_comment("q2_gradient", NOTEBOOK, ASSIGNMENT, "reference")
-        comment.manual_comment = "Right sign; say why the slide's formula climbs the loss."
-        gradebook.db.commit()
-    before = grades.gradebook_contents(course, ASSIGNMENT)
-
-    course.coursekit("autograde", ASSIGNMENT, "--force")
-
-    after = grades.gradebook_contents(course, ASSIGNMENT)
-    assert after == before
-    assert after[("reference", NOTEBOOK, "q2_gradient")][1] == 1.25
-    assert after[("reference", NOTEBOOK, "q2_gradient (comment)")][1].startswith("Right sign")
+    check_a_regrade_keeps_the_manual_grades_and_comments(course)
 
 
 def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_class, tmp_path, master):
