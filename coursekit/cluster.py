@@ -54,7 +54,7 @@ class ClusterRunner:
             self.client.close()
             raise ClusterUnavailable(f"the Dask scheduler at {scheduler} has no worker: start some "
                                      f"(`dask worker {scheduler}`, see the README)") from None
-        problems = {worker: problem for worker, problem in self.client.run(sandbox.sandbox_problem).items() if problem}
+        problems = {worker: problem for worker, problem in self.client.run(_ready, step).items() if problem}
         if problems and not allow_unsandboxed:
             self.client.close()
             raise ClusterUnavailable("workers cannot confine the students' kernels: " + "; ".join(
@@ -109,6 +109,12 @@ def execute_on_worker(notebook: str, files: dict[str, bytes], step: type[Execute
         return nbformat.writes(executed)
 
 
+def _ready(step: type[Execute]) -> str | None:
+    """On a worker, before the batch: why it cannot confine a kernel, if it cannot. Receiving `step` has imported
+    the grading stack (nbgrader, nbconvert), which the worker's first notebook would otherwise wait for."""
+    return sandbox.sandbox_problem()
+
+
 @contextlib.contextmanager
 def _stopped_by(event, runner: LocalRunner):
     """Watch the batch's stop event while the block runs; once it is set, stop the runner's kernels."""
@@ -121,13 +127,12 @@ def _stopped_by(event, runner: LocalRunner):
                     runner.stop()
                     done.wait(STOP_POLL_SECONDS)
 
-    watcher = threading.Thread(target=watch, name="coursekit-stop-watch", daemon=True)
-    watcher.start()
+    # Not joined at the end: it ends at its next look, and a stop it sees by then finds nothing to stop.
+    threading.Thread(target=watch, name="coursekit-stop-watch", daemon=True).start()
     try:
         yield
     finally:
         done.set()
-        watcher.join()
 
 
 def _files_beside_notebooks(folder: Path) -> dict[str, bytes]:

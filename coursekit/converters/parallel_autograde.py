@@ -112,16 +112,28 @@ class ParallelAutograde(Autograde):
 
     def convert_notebooks(self) -> None:
         """Grade the class; the gradebook is backed up first, and put back if the batch itself fails. After an
-        interrupt, `interrupted` is set and `left` names the students the next run will grade."""
+        interrupt, `interrupted` is set and `left` names the students the next run will grade. `steps_seconds` is
+        the time this process spent in nbgrader's steps around the executions (one submission after another,
+        however many workers execute: what bounds a cluster's speed-up)."""
         self.outcomes: list[SubmissionOutcome] = []
+        self.steps_seconds = 0.0
         self.interrupted = False
         self.left: list[str] = []
         self._refuse_an_assignment_not_in_the_gradebook()
-        with self._runner() as runner:
-            backups = Path(self.coursedir.root) / backup.FOLDER
-            with self._only_batch_of_the_course(), backup.restored_on_failure(self.coursedir.db_url, backups) as copy:
-                self.log.info("Gradebook backed up to %s", copy)
-                self._grade(self._submissions(), runner)
+        with self._runner() as runner, self._only_batch_of_the_course(), self._gradebook_backed_up() as copy:
+            self.log.info("Gradebook backed up to %s", copy)
+            self._grade(self._submissions(), runner)
+
+    @contextlib.contextmanager
+    def _gradebook_backed_up(self) -> Iterator[Path | None]:
+        """The gradebook backed up for the batch, and put back if the batch fails (coursekit/backup.py); one that
+        cannot be backed up (or put back) is said in one line, as nbgrader says its own errors."""
+        try:
+            with backup.restored_on_failure(self.coursedir.db_url, Path(self.coursedir.root) / backup.FOLDER) as copy:
+                yield copy
+        except backup.BackupError as error:
+            self.log.error("%s", error)
+            raise NbGraderException(str(error)) from error
 
     @contextlib.contextmanager
     def _runner(self) -> Iterator[LocalRunner | ClusterRunner]:
@@ -236,6 +248,7 @@ class ParallelAutograde(Autograde):
         """Run one stage for a submission. On failure, as nbgrader's own loop: its output is removed; then a
         gradebook or notebook-format error stops the batch, any other is logged and recorded as its outcome."""
         self.notebooks = submission.notebooks
+        start = time.perf_counter()
         try:
             return step(submission)
         except Exception as error:  # noqa: BLE001 (one broken submission never stops the class)
@@ -248,6 +261,8 @@ class ParallelAutograde(Autograde):
                            submission.assignment, submission.student, traceback.format_exc())
             self.outcomes.append(SubmissionOutcome(submission.student, False, submission.seconds, _one_line(error)))
             return False
+        finally:
+            self.steps_seconds += time.perf_counter() - start
 
     def _prepare(self, submission: _Submission) -> bool:
         """nbgrader's steps before Execute: destination, gradebook entries, sanitized notebooks in autograded/.
