@@ -24,6 +24,10 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
+# `coursekit autograde` executes the notebooks in a pool of threads on this machine; with the address of a Dask
+# scheduler, on that cluster's workers instead (README, "Grading on a Dask cluster"), as --scheduler does:
+# c.ParallelAutograde.scheduler = "tcp://grading-head:8786"
+
 # Students' code runs in a sandboxed kernel (coursekit/sandbox.py: no network, no course files, limits),
 # its outputs capped, and a cell that kills or hangs its kernel costs that cell only (SafeExecute).
 # Where bubblewrap cannot run, grading refuses to start unless COURSEKIT_UNSANDBOXED=1 is set.

@@ -59,6 +59,8 @@ class ClusterRunner:
             self.client.close()
             raise ClusterUnavailable("workers cannot confine the students' kernels: " + "; ".join(
                 f"{worker}: {problem}" for worker, problem in sorted(problems.items())))
+        # Dask's profiler samples the tasks' threads every 10 ms: a quarter of a worker's speed here (README).
+        self.profiling = sorted(worker for worker, on in self.client.run(_profiles_its_tasks).items() if on)
         self._stop = Event(f"coursekit-stop-{uuid.uuid4().hex}", client=self.client)
         self._futures: set = set()
         self._lock = threading.Lock()
@@ -107,6 +109,13 @@ def execute_on_worker(notebook: str, files: dict[str, bytes], step: type[Execute
             (folder / name).write_bytes(content)
         executed = runner.execute(nbformat.reads(notebook, as_version=nbformat.NO_CONVERT), folder)
         return nbformat.writes(executed)
+
+
+def _profiles_its_tasks() -> bool:
+    """On a worker: whether Dask's statistical profiler samples its tasks' threads (Dask's default)."""
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
 
 
 def _ready(step: type[Execute]) -> str | None:

@@ -43,9 +43,11 @@ def workers_running_a_kernel(cluster: Cluster) -> list[str]:
 def test_a_class_graded_on_the_cluster_leaves_the_gradebook_sequential_nbgrader_leaves(
         cluster, submitted_class, sequentially_graded, tmp_path):
     course = copy_of(submitted_class, tmp_path / "course")
+    with (course.root / "nbgrader_config.py").open("a") as config:  # as an instructor sets it for every batch
+        config.write(f"\nc.ParallelAutograde.scheduler = {cluster.address!r}\n")
     before = executed_per_worker(cluster)
 
-    output = course.coursekit("autograde", ASSIGNMENT, f"--scheduler={cluster.address}")
+    output = course.coursekit("autograde", ASSIGNMENT)
 
     assert GRADED in output
     assert grades.gradebook_contents(course, ASSIGNMENT) == sequentially_graded
