@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 from nbconvert.exporters.exporter import ResourcesDict
@@ -24,6 +25,8 @@ class NotebookTimeout(RuntimeError):
 class LocalRunner:
     """Execute notebooks in this process, one per calling thread, and stop them all on request."""
 
+    sent_per_worker = 1  # a notebook is sent to this runner when a thread is free to execute it
+
     def __init__(self, step: type[Execute], config: Config, notebook_timeout: int, log: logging.Logger):
         self.step = step
         self.config = config
@@ -32,17 +35,19 @@ class LocalRunner:
         self._running: set[Execute] = set()
         self._lock = threading.Lock()
 
-    def execute(self, notebook: NotebookNode, folder: Path) -> NotebookNode:
-        """Execute a notebook as nbgrader's Execute does, with `folder` as the kernel's working folder."""
+    def execute(self, notebook: NotebookNode, folder: Path) -> tuple[NotebookNode, float]:
+        """Execute a notebook as nbgrader's Execute does, with `folder` as the kernel's working folder; return it
+        executed, and the seconds that took, kernel start included."""
         executor = self.step(config=self.config, log=self.log)
         resources = ResourcesDict(metadata={"path": str(folder)})
         deadline = threading.Timer(self.notebook_timeout, abandon, args=(executor,))
         with self._lock:
             self._running.add(executor)
         deadline.start()
+        start = time.perf_counter()
         try:
             executed, _ = executor.preprocess(notebook, resources)
-            return executed
+            return executed, time.perf_counter() - start
         except Exception as error:
             if not deadline.is_alive():
                 raise NotebookTimeout(f"the notebook ran more than {self.notebook_timeout} s: "

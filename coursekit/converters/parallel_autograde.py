@@ -203,13 +203,14 @@ class ParallelAutograde(Autograde):
         waiting = collections.deque(submissions)
         running: dict[Future, _Submission] = {}
         prepared: list[_Submission] = []
-        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="execute")
+        pool = ThreadPoolExecutor(max_workers=self.workers * runner.sent_per_worker, thread_name_prefix="execute")
         progress = tqdm(total=len(submissions), unit="submission", desc="autograde", dynamic_ncols=True)
         # Kernels inherit the environment nbgrader gives them while autograding.
         with utils.setenv(NBGRADER_EXECUTION="autograde"), progress, _stop_requested_by(STOP_SIGNALS) as stop:
             try:
                 while (waiting or running) and not stop.is_set():
-                    # Each thread has one submission executing and at most one prepared, waiting for it.
+                    # Each worker has one submission executing and at most one prepared, waiting for it (here, or
+                    # already sent to the cluster, which starts it as soon as the worker is free).
                     while waiting and len(running) < 2 * self.workers and not stop.is_set():
                         submission = waiting.popleft()
                         if self._step(submission, self._prepare):
@@ -289,15 +290,19 @@ class ParallelAutograde(Autograde):
         return True
 
     def _execute_all(self, submission: _Submission, runner: LocalRunner | ClusterRunner) -> None:
-        """In a pool thread: execute each sanitized notebook in place, as nbgrader's Execute does."""
-        start = time.perf_counter()
+        """In a pool thread: execute each sanitized notebook in place, as nbgrader's Execute does. The submission's
+        time is its notebooks' execution (or, if one fails, the time until then, waiting for a worker included)."""
+        start, executing = time.perf_counter(), 0.0
         try:
             for notebook in submission.notebooks:
                 path = Path(self._autograded_path(submission, notebook))
-                executed = runner.execute(nbformat.read(path, as_version=nbformat.NO_CONVERT), path.parent)
+                executed, seconds = runner.execute(nbformat.read(path, as_version=nbformat.NO_CONVERT), path.parent)
+                executing += seconds
                 nbformat.write(executed, path)
-        finally:
+        except BaseException:
             submission.seconds = time.perf_counter() - start
+            raise
+        submission.seconds = executing
 
     def _finish(self, submission: _Submission) -> bool:
         """nbgrader's steps after Execute: grades saved to the gradebook, notebooks rewritten, permissions."""
