@@ -63,8 +63,6 @@ class ClusterRunner:
             self.client.close()
             raise ClusterUnavailable("workers cannot confine the students' kernels: " + "; ".join(
                 f"{worker}: {problem}" for worker, problem in sorted(problems.items())))
-        # Dask's profiler samples the tasks' threads every 10 ms: a quarter of a worker's speed here (README).
-        self.profiling = sorted(worker for worker, on in self.client.run(_profiles_its_tasks).items() if on)
         self._stop = Event(f"coursekit-stop-{uuid.uuid4().hex}", client=self.client)
         self._futures: set = set()
         self._lock = threading.Lock()
@@ -124,13 +122,6 @@ def execution_config(config: Config, step: type[Execute]) -> Config:
     readers = {base.__name__ for cls in (step, sandbox.SandboxedKernelManager, sandbox.SandboxProvisioner,
                                          sandbox.SandboxedKernelSpecManager) for base in cls.__mro__}
     return Config({name: section for name, section in config.items() if name in readers})
-
-
-def _profiles_its_tasks() -> bool:
-    """On a worker: whether Dask's statistical profiler samples its tasks' threads (Dask's default)."""
-    import dask
-
-    return bool(dask.config.get("distributed.worker.profile.enabled"))
 
 
 def _ready(step: type[Execute]) -> str | None:

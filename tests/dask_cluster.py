@@ -28,7 +28,8 @@ class Cluster:
     def address(self) -> str:
         return json.loads((self.folder / "scheduler.json").read_text())["address"]
 
-    def start(self, workers: int) -> Cluster:
+    def start(self, workers: int, threads: int = 1) -> Cluster:
+        """Start the scheduler and `workers` worker processes of `threads` threads each."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self.scheduler = self._start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                      "--scheduler-file", str(self.folder / "scheduler.json"))
@@ -38,11 +39,11 @@ class Cluster:
             assert time.monotonic() < deadline, f"dask scheduler never started: {self.output('scheduler')}"
             time.sleep(0.1)
         for number in range(1, workers + 1):
-            self.add_worker(f"worker-{number}")
+            self.add_worker(f"worker-{number}", threads)
         return self
 
-    def add_worker(self, name: str) -> None:
-        self.workers[name] = self._start(name, "worker", self.address, "--name", name, "--nthreads", "1",
+    def add_worker(self, name: str, threads: int = 1) -> None:
+        self.workers[name] = self._start(name, "worker", self.address, "--name", name, "--nthreads", str(threads),
                                          "--no-dashboard", "--local-directory", str(self.folder / name))
         with self.client() as client:
             client.wait_for_workers(len(self.workers), timeout=PATIENCE)
@@ -75,9 +76,7 @@ class Cluster:
         with (self.folder / f"{name}.log").open("w") as log:
             return subprocess.Popen([str(BIN / "dask"), *arguments], cwd=self.folder, stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True,
-                                    env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-                                         # as the README says to start workers (their profiler costs a quarter)
-                                         "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"})
+                                    env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})
 
 
 def executed_per_worker(cluster: Cluster) -> dict[str, int]:

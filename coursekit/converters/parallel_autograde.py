@@ -25,7 +25,6 @@ import fcntl
 import glob
 import os
 import signal
-import sys
 import threading
 import time
 import traceback
@@ -146,10 +145,6 @@ class ParallelAutograde(Autograde):
             if self.scheduler:
                 runner = ClusterRunner(self.scheduler, step, self.config, self.notebook_timeout,
                                        self.connect_timeout, allow_unsandboxed)
-                if runner.profiling:
-                    tqdm.write(f"Note: {len(runner.profiling)} of the cluster's workers profile their tasks, which "
-                               "slows them by about a quarter: start them with "
-                               "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False in their environment", file=sys.stderr)
                 if not self.trait_has_value("workers"):
                     self.workers = runner.threads
             else:
