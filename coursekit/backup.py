@@ -27,6 +27,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy.engine import URL, make_url
+
 KEEP = 20
 FOLDER = "backups"  # in the course folder
 # pg_restore drops the tables first, which waits for every other session on the gradebook to end its transaction; a
@@ -52,7 +54,7 @@ def back_up(db_url: str, folder: Path) -> Path | None:
     if kind == "sqlite":
         _sqlite_copy(_sqlite_file(db_url), copy)
     else:
-        _postgresql_client("pg_dump", "--format=custom", f"--file={copy}", f"--dbname={_libpq_uri(db_url)}")
+        _postgresql_client("pg_dump", "--format=custom", f"--file={copy}", db_url=db_url)
     for old in sorted(folder.glob(f"gradebook-*{SUFFIXES[kind]}"))[:-KEEP]:
         old.unlink()
     return copy
@@ -64,8 +66,8 @@ def restore(copy: Path, db_url: str) -> None:
         _sqlite_copy(copy, _sqlite_file(db_url))
         return
     try:
-        _postgresql_client("pg_restore", *RESTORE, f"--dbname={_libpq_uri(db_url)}", str(copy),
-                           timeout=LOCK_WAIT, PGOPTIONS="-c client_connection_check_interval=1s")
+        _postgresql_client("pg_restore", *RESTORE, str(copy), db_url=db_url, timeout=LOCK_WAIT,
+                           PGOPTIONS="-c client_connection_check_interval=1s")
     except BackupError as error:
         raise BackupError(
             f"the gradebook was not put back, and is as the batch left it. {error}. If another program kept it "
@@ -99,7 +101,7 @@ def _kind(db_url: str) -> str:
 
 
 def _sqlite_file(db_url: str) -> Path:
-    return Path(db_url.removeprefix("sqlite:///"))
+    return Path(make_url(db_url).database)  # whatever the driver (`sqlite+pysqlite:///`) or query (`?timeout=30`)
 
 
 def _sqlite_copy(source: Path, destination: Path) -> None:
@@ -107,15 +109,18 @@ def _sqlite_copy(source: Path, destination: Path) -> None:
         origin.backup(target)
 
 
-def _libpq_uri(db_url: str) -> str:
-    """The URL as libpq takes it: SQLAlchemy's `postgresql+psycopg://` is libpq's `postgresql://`."""
-    return "postgresql://" + db_url.partition("://")[2]
-
-
-def _postgresql_client(program: str, *arguments: str, timeout: float | None = None, **environment: str) -> None:
+def _postgresql_client(program: str, *arguments: str, db_url: str, timeout: float | None = None,
+                       **environment: str) -> None:
+    """Run pg_dump or pg_restore on the gradebook. The URL goes as libpq takes it (SQLAlchemy's
+    `postgresql+psycopg://` is libpq's `postgresql://`), and without its password, which goes in the program's
+    environment: a command line is readable by every user of the machine."""
+    url = make_url(db_url)
+    if url.password is not None:
+        environment["PGPASSWORD"] = url.password
+    uri = URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query).render_as_string()
     try:
-        completed = subprocess.run([program, *arguments], capture_output=True, text=True, timeout=timeout,
-                                   env={**os.environ, **environment})
+        completed = subprocess.run([program, *arguments, f"--dbname={uri}"], capture_output=True, text=True,
+                                   timeout=timeout, env={**os.environ, **environment})
     except subprocess.TimeoutExpired:
         raise BackupError(f"{program} was still waiting for the gradebook after {timeout} s") from None
     if completed.returncode != 0:

@@ -4,16 +4,21 @@ it, a worker lost mid-batch costing no grade and no submission, a stop reaching 
 scheduler out of reach refused before anything is touched."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
 import time
 
+import nbformat
 import psutil
 import pytest
+from traitlets.config import Config
 
 from background_batch import NO_TIME_LIMIT, PATIENCE, Batch, hand_in_a_hanging_notebook, is_kernel, wait_until
 from coursekit import grades, notebooks
+from coursekit.cluster import ClusterRunner
+from coursekit.preprocessors import SafeExecute
 from coursekit.course import CommandError
 from coursekit.tp1 import ASSIGNMENT
 from dask_cluster import Cluster, executed_per_worker
@@ -111,3 +116,45 @@ def test_a_scheduler_out_of_reach_is_refused_before_anything_is_touched(submitte
     assert not (course.root / "autograded").exists()
     assert not (course.root / "backups").exists()
     assert grades.gradebook_contents(course, ASSIGNMENT) == {}
+
+
+def test_a_notebook_on_a_worker_reads_the_files_beside_it_as_it_does_at_home(cluster, tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "points.csv").write_text("1,2\n3,4\n")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(open('data/points.csv').read())")])
+    runner = ClusterRunner(cluster.address, SafeExecute, Config(), notebook_timeout=PATIENCE,
+                           connect_timeout=PATIENCE, allow_unsandboxed=False, max_files_bytes=2**20)
+    try:
+        executed, _ = runner.execute(notebook, tmp_path)
+    finally:
+        runner.close()
+
+    assert executed.cells[0].outputs[0].text == "1,2\n3,4\n\n", executed.cells[0].outputs
+
+
+@pytest.mark.parametrize("lost", ["scheduler", "every worker"])
+def test_a_cluster_lost_mid_batch_stops_it_as_interrupted_and_a_rerun_grades_the_rest(
+        lost, submitted_class, sequentially_graded, tmp_path):
+    course = copy_of(submitted_class, tmp_path / "course")
+    cluster = Cluster(tmp_path / "cluster").start(workers=1)
+    try:
+        batch = Batch.start(course, ASSIGNMENT, f"--scheduler={cluster.address}",
+                            "--ParallelAutograde.connect_timeout=5")
+        wait_until(lambda: workers_running_a_kernel(cluster), "a kernel running on a worker", batch)
+        if lost == "scheduler":
+            os.killpg(cluster.scheduler.pid, signal.SIGKILL)
+        else:
+            cluster.kill("worker-1")
+        output = batch.wait()
+    finally:
+        cluster.stop()
+
+    assert batch.process.returncode == 130, output
+    assert "stopped: " + ("lost the Dask scheduler" if lost == "scheduler" else "the Dask cluster") in output
+    assert "FAILED" not in output  # no student pays for the cluster
+    again = Cluster(tmp_path / "again").start(workers=2)
+    try:
+        course.coursekit("autograde", ASSIGNMENT, f"--scheduler={again.address}")
+    finally:
+        again.stop()
+    assert grades.gradebook_contents(course, ASSIGNMENT) == sequentially_graded

@@ -71,9 +71,12 @@ class ParallelAutogradeApp(AutogradeApp):
         write_log(log, outcomes)
         print(outcome_table(self.coursedir.db_url, self.coursedir.assignment_id, outcomes))
         print(f"Outcomes and times: {log}")
-        if outcomes:
+        handled = [outcome for outcome in outcomes if outcome.message != SKIPPED]
+        if handled:
             print(f"nbgrader's steps in this process (sanitizing, saving the grades): "
-                  f"{converter.steps_seconds / len(outcomes):.2f} s per submission")
+                  f"{converter.steps_seconds / len(handled):.2f} s per submission")
+        if converter.fault:
+            print(f"stopped: {converter.fault}")
         if converter.interrupted:
             print(f"interrupted: {len(graded_now(outcomes))} graded, {len(converter.left)} left "
                   f"for the next run: run `coursekit autograde {self.coursedir.assignment_id}` again")

@@ -38,18 +38,20 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, NbGraderException
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 from traitlets import Integer, Unicode, default
 
 from .. import backup, nbgrader_internals, sandbox
-from ..cluster import ClusterRunner, ClusterUnavailable
+from ..cluster import ClusterFault, ClusterRunner, ClusterUnavailable
 from ..runners import LocalRunner
 from ..preprocessors import SafeExecute
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LOCK_FILE = ".coursekit-autograde.lock"  # in autograded/: held by the batch grading the course
-POLL_SECONDS = 0.2
-SKIPPED = "already graded: skipped"  # the outcome of a submission a batch found graded and left alone  # how often a batch waiting for executions looks whether it was asked to stop
+POLL_SECONDS = 0.2  # how often a batch waiting for executions looks whether it was asked to stop
+SKIPPED = "already graded: skipped"  # the outcome of a submission a batch found graded and left alone
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,10 @@ class ParallelAutograde(Autograde):
                            "scheduler the threads of the cluster's workers).").tag(config=True)
     scheduler = Unicode("", help="The address of a Dask scheduler (tcp://host:8786) whose workers execute the "
                                  "notebooks; none: a pool of threads on this machine.").tag(config=True)
-    connect_timeout = Integer(30, help="Seconds to wait for the Dask scheduler and its first worker.").tag(
-        config=True)
+    connect_timeout = Integer(30, help="Seconds to wait for the Dask scheduler and its first worker, and that a "
+                                       "cluster may have no worker in the middle of a batch.").tag(config=True)
+    cluster_files_limit = Integer(100 * 2**20, help="Bytes of files beside a notebook sent with it to a Dask worker; "
+                                                    "a submission with more fails.").tag(config=True)
     notebook_timeout = Integer(
         600, help="Seconds a whole notebook may run, kernel start included, before its kernel is killed "
                   "and the submission reported as failed (Execute.timeout still limits each cell).",
@@ -112,12 +116,14 @@ class ParallelAutograde(Autograde):
 
     def convert_notebooks(self) -> None:
         """Grade the class; the gradebook is backed up first, and put back if the batch itself fails. After an
-        interrupt, `interrupted` is set and `left` names the students the next run will grade. `steps_seconds` is
+        interrupt (or a cluster that failed the batch: `fault` says how), `interrupted` is set and `left` names the
+        students the next run will grade. `steps_seconds` is
         the time this process spent in nbgrader's steps around the executions (one submission after another,
         however many workers execute: what bounds a cluster's speed-up)."""
         self.outcomes: list[SubmissionOutcome] = []
         self.steps_seconds = 0.0
         self.interrupted = False
+        self.fault = ""
         self.left: list[str] = []
         self._refuse_an_assignment_not_in_the_gradebook()
         with self._runner() as runner, self._only_batch_of_the_course(), self._gradebook_backed_up() as copy:
@@ -140,11 +146,12 @@ class ParallelAutograde(Autograde):
         """Where the notebooks execute: the cluster's workers, or kernels started here, in the sandbox unless it is
         allowed away. Refused with a clear message, before anything is touched."""
         step = nbgrader_internals.execute_step(self)
-        allow_unsandboxed = self.config.SandboxedKernelManager.get("allow_unsandboxed", False)
+        allow_unsandboxed = (self.config.SandboxedKernelManager.get("allow_unsandboxed", False)
+                             or os.environ.get(sandbox.UNSANDBOXED_VARIABLE) == "1")
         try:
             if self.scheduler:
                 runner = ClusterRunner(self.scheduler, step, self.config, self.notebook_timeout,
-                                       self.connect_timeout, allow_unsandboxed)
+                                       self.connect_timeout, allow_unsandboxed, self.cluster_files_limit)
                 if not self.trait_has_value("workers"):
                     self.workers = runner.threads
             else:
@@ -165,14 +172,19 @@ class ParallelAutograde(Autograde):
         assignment = self.coursedir.assignment_id
         if glob.has_magic(assignment):
             return
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
-            try:
+        try:
+            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
                 gradebook.find_assignment(assignment)
-            except MissingEntry:
-                message = (f"No assignment {assignment!r} in the gradebook: run `nbgrader generate_assignment "
-                           f"{assignment}` first")
-                self.log.error("%s", message)
-                raise NbGraderException(message) from None
+        except MissingEntry:
+            message = (f"No assignment {assignment!r} in the gradebook: run `nbgrader generate_assignment "
+                       f"{assignment}` first")
+        except OperationalError as error:
+            where = make_url(self.coursedir.db_url).render_as_string(hide_password=True)
+            message = f"cannot open the gradebook at {where}: {str(error.orig).strip().splitlines()[0]}"
+        else:
+            return
+        self.log.error("%s", message)
+        raise NbGraderException(message) from None
 
     @contextlib.contextmanager
     def _only_batch_of_the_course(self) -> Iterator[None]:
@@ -216,6 +228,11 @@ class ParallelAutograde(Autograde):
                             progress.update()
                     done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                     for future in done:
+                        if isinstance(future.exception(), ClusterFault):  # not the student's: stop, as interrupted
+                            self.fault = str(future.exception())
+                            self.log.error("%s", self.fault)
+                            stop.set()
+                            continue
                         self._step(running.pop(future), self._finish)
                         failed = sum(not outcome.graded for outcome in self.outcomes)
                         progress.set_postfix(failed=failed, refresh=False)
