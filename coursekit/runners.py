@@ -58,6 +58,9 @@ class LocalRunner:
             with self._lock:
                 self._running.discard(executor)
 
+    def close(self) -> None:
+        """Nothing to let go of: the kernels end with their executions."""
+
     def stop(self) -> None:
         """Kill the kernels of the notebooks executing now (the call may come before a kernel has started: the
         caller repeats it until every execution has ended)."""

@@ -44,13 +44,10 @@ class Batch:
 
     def descendants(self) -> list[psutil.Process]:
         """The processes the batch started and runs now: the kernels' sandboxes and the kernels."""
-        try:
-            return psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return []
+        return descendants(self.process.pid)
 
     def runs_a_kernel(self) -> bool:
-        return any(is_kernel(process) for process in self.descendants())
+        return runs_a_kernel(self.process.pid)
 
     def wait(self) -> str:
         """Wait for the batch to exit; return its output."""
@@ -60,6 +57,19 @@ class Batch:
             self.process.kill()
             raise AssertionError(f"the batch did not exit within {PATIENCE} s:\n{self.output.read_text()}") from None
         return self.output.read_text()
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    """The processes a process started, at any depth, that run now."""
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def runs_a_kernel(pid: int) -> bool:
+    """Whether a process (a batch, a Dask worker) has a kernel running among its descendants."""
+    return any(is_kernel(process) for process in descendants(pid))
 
 
 def wait_until(condition: Callable[[], bool], what: str, batch: Batch) -> None:

@@ -11,11 +11,10 @@ import socket
 import time
 
 import nbformat
-import psutil
 import pytest
 from traitlets.config import Config
 
-from background_batch import NO_TIME_LIMIT, PATIENCE, Batch, hand_in_a_hanging_notebook, is_kernel, wait_until
+from background_batch import NO_TIME_LIMIT, PATIENCE, Batch, hand_in_a_hanging_notebook, runs_a_kernel, wait_until
 from coursekit import grades, notebooks
 from coursekit.cluster import ClusterRunner
 from coursekit.preprocessors import SafeExecute
@@ -37,12 +36,7 @@ def cluster(tmp_path_factory):
 
 def workers_running_a_kernel(cluster: Cluster) -> list[str]:
     """The names of the workers that have a kernel running (in its sandbox, a descendant of the worker)."""
-    def runs_a_kernel(process) -> bool:
-        try:
-            return any(is_kernel(child) for child in psutil.Process(process.pid).children(recursive=True))
-        except psutil.NoSuchProcess:
-            return False
-    return [name for name, process in cluster.workers.items() if runs_a_kernel(process)]
+    return [name for name, process in cluster.workers.items() if runs_a_kernel(process.pid)]
 
 
 def test_a_class_graded_on_the_cluster_leaves_the_gradebook_sequential_nbgrader_leaves(

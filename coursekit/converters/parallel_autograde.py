@@ -45,8 +45,8 @@ from traitlets import Integer, Unicode, default
 
 from .. import backup, nbgrader_internals, sandbox
 from ..cluster import ClusterFault, ClusterRunner, ClusterUnavailable
-from ..runners import LocalRunner
 from ..preprocessors import SafeExecute
+from ..runners import LocalRunner
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LOCK_FILE = ".coursekit-autograde.lock"  # in autograded/: held by the batch grading the course
@@ -117,9 +117,9 @@ class ParallelAutograde(Autograde):
     def convert_notebooks(self) -> None:
         """Grade the class; the gradebook is backed up first, and put back if the batch itself fails. After an
         interrupt (or a cluster that failed the batch: `fault` says how), `interrupted` is set and `left` names the
-        students the next run will grade. `steps_seconds` is
-        the time this process spent in nbgrader's steps around the executions (one submission after another,
-        however many workers execute: what bounds a cluster's speed-up)."""
+        students the next run will grade. `steps_seconds` is the time this process spent in nbgrader's steps around
+        the executions (one submission after another, however many workers execute: what bounds a cluster's
+        speed-up)."""
         self.outcomes: list[SubmissionOutcome] = []
         self.steps_seconds = 0.0
         self.interrupted = False
@@ -164,8 +164,7 @@ class ParallelAutograde(Autograde):
         try:
             yield runner
         finally:
-            if isinstance(runner, ClusterRunner):
-                runner.close()
+            runner.close()
 
     def _refuse_an_assignment_not_in_the_gradebook(self) -> None:
         """Say it once, before any submission, rather than once per student as init_assignment would."""
