@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,21 +129,3 @@ def write_class(course: Course, assignment: str, cases: list[Case], *, with_unto
         nbformat.write(notebook, path)
     return list(by_student)
 
-
-def moodle_folder(student: str, participant_id: int) -> str:
-    """The folder Moodle's "Download all submissions" zip gives a student's files."""
-    return f"{student.replace('_', ' ').title()}_{participant_id}_assignsubmission_file_"
-
-
-def write_moodle_zip(path: Path, notebook_file: str, submissions: dict[str, NotebookNode],
-                     extra_files: dict[str, bytes]) -> dict[str, str]:
-    """A zip laid out as Moodle's download: each student's notebook in their folder, participant ids from 1001;
-    `extra_files` are added as they are (paths inside the zip). Returns the participant id of each student."""
-    ids = {student: str(1001 + index) for index, student in enumerate(sorted(submissions))}
-    with zipfile.ZipFile(path, "w") as archive:
-        for student, notebook in submissions.items():
-            archive.writestr(f"{moodle_folder(student, int(ids[student]))}/{notebook_file}",
-                             nbformat.writes(notebook))
-        for name, content in extra_files.items():
-            archive.writestr(name, content)
-    return ids

@@ -7,7 +7,7 @@ import shutil
 import nbformat
 import pytest
 
-from coursekit import synthetic
+from coursekit import synthetic_moodle
 from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK_FILE
 from repository import REPOSITORY
@@ -74,13 +74,15 @@ def test_a_folder_of_student_folders_keeps_the_good_notebooks_and_names_every_ba
 
 def moodle_download(path, release) -> dict[str, str]:
     """A Moodle zip with three good submissions and one of each bad entry; the participant id of each student."""
-    good = {student: release for student in ["ines_martin", "jules_petit", "karim_haddad"]}
-    ids = synthetic.write_moodle_zip(path, NOTEBOOK_FILE, good, {
-        f"{synthetic.moodle_folder('lea_roux', 2001)}/{NOTEBOOK_FILE}": b"",
-        f"{synthetic.moodle_folder('marc_blanc', 2002)}/{NOTEBOOK_FILE}": b"<html>not a notebook</html>",
-        f"{synthetic.moodle_folder('nora_lopez', 2003)}/tp1_sgd (1).ipynb": nbformat.writes(release).encode(),
-        f"{synthetic.moodle_folder('oscar_dupont', 2004)}/answers.docx": b"PK\x03\x04",
-        f"{synthetic.moodle_folder('ines_martin', 1001)}/notes.txt": b"my notes",
+    good = {student: release for student in ["Inès Martin", "Jules Petit", "Karim Haddad"]}
+    ids = synthetic_moodle.participant_ids(list(good))
+    synthetic_moodle.write_download(path, NOTEBOOK_FILE, good, {name: name for name in good}, ids, {
+        f"{synthetic_moodle.submission_folder('Léa Roux', '2001')}/{NOTEBOOK_FILE}": b"",
+        f"{synthetic_moodle.submission_folder('Marc Blanc', '2002')}/{NOTEBOOK_FILE}": b"<html>not a notebook</html>",
+        f"{synthetic_moodle.submission_folder('Nora Lopez', '2003', moodle_4_1=False)}/tp1_sgd (1).ipynb":
+            nbformat.writes(release).encode(),
+        f"{synthetic_moodle.submission_folder('Oscar Dupont', '2004')}/answers.docx": b"PK\x03\x04",
+        f"{synthetic_moodle.submission_folder('Inès Martin', ids['Inès Martin'])}/notes.txt": b"my notes",
         "index.html": b"<html></html>",
     })
     return ids
