@@ -1,7 +1,8 @@
 """The `coursekit` command, run from the course folder as nbgrader's commands are: `release` regenerates the
 student versions; `intake <assignment>` takes a class's submissions in; `autograde <assignment>` grades them in
-parallel, in the sandbox; `report <assignment>` writes the class report; `selfcheck` runs a student's notebooks and
-lists the test cells that pass. TP1's own tooling: `demo` runs the main job; `fairness` prints the tests' report.
+parallel, in the sandbox; `report <assignment>` writes the class report; `export <assignment>` writes Moodle's
+grading worksheet and feedback zip; `selfcheck` runs a student's notebooks and lists the test cells that pass.
+TP1's own tooling: `demo` runs the main job; `fairness` prints the tests' report.
 
 `selfcheck` is the students' and needs only nbformat and nbclient; the other commands are the instructor's and
 import nbgrader only when they run (the package's `instructor` extra).
@@ -46,6 +47,17 @@ def parser() -> argparse.ArgumentParser:
                              "--workers=N and --notebook-timeout=SECONDS")
     report_parser = commands.add_parser("report", help="the class report (HTML and PNG) of an autograded assignment")
     report_parser.add_argument("assignment")
+    export = commands.add_parser("export", help="the grades and feedback of an assignment, for Moodle")
+    export.add_argument("assignment")
+    export.add_argument("--moodle-worksheet", type=Path, metavar="CSV", help="write the grading worksheet Moodle "
+                                                                            "imports (Upload grading worksheet)")
+    export.add_argument("--from", dest="downloaded", type=Path, metavar="CSV",
+                        help="the worksheet downloaded from Moodle (Download grading worksheet), kept and filled in: "
+                             "its rows, columns, headers' language and decimal separator (default: a minimal one)")
+    export.add_argument("--ungraded-answers-as-zero", action="store_true",
+                        help="export the students whose written answers await a grade, those answers counted 0")
+    export.add_argument("--moodle-feedback", type=Path, metavar="ZIP", help="write the zip of feedback pages Moodle "
+                                                                            "takes (Upload multiple feedback files)")
     demo = commands.add_parser("demo", help="TP1: run the whole pipeline on a synthetic class")
     demo.add_argument("--folder", type=Path, help="the course folder to create (emptied first; default: build/demo)")
     fairness = commands.add_parser("fairness", help="TP1: which mistakes each test catches, and how often correct "
@@ -98,6 +110,8 @@ def run_instructor_command(arguments: argparse.Namespace) -> str:
     course.notebook_names(arguments.assignment)  # the assignment exists, or the error says where it was looked for
     if arguments.command == "report":
         return f"Class report: {report.write_report(course, arguments.assignment)}"
+    if arguments.command == "export":
+        return export_to_moodle(course, arguments)
     if arguments.folder:
         taken = intake.take_folder(course, arguments.assignment, arguments.folder)
     elif arguments.moodle_zip:
@@ -105,6 +119,37 @@ def run_instructor_command(arguments: argparse.Namespace) -> str:
     else:
         taken = intake.take_exchange(course, arguments.assignment)
     return taken.report()
+
+
+def export_to_moodle(course: Course, arguments: argparse.Namespace) -> str:
+    """Write Moodle's grading worksheet and feedback zip of an assignment, as asked; return what was written."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from . import moodle
+    from .course import CommandError
+    from .plugins import MoodleWorksheetExportPlugin
+
+    if not (arguments.moodle_worksheet or arguments.moodle_feedback):
+        raise CommandError("say what to export: --moodle-worksheet worksheet.csv, --moodle-feedback feedback.zip, "
+                           "or both")
+    if arguments.downloaded and not arguments.moodle_worksheet:
+        raise CommandError("--from is the worksheet to fill in: give --moodle-worksheet too")
+    said = []
+    if arguments.moodle_worksheet:
+        exporter = MoodleWorksheetExportPlugin(
+            to=str(arguments.moodle_worksheet.resolve()), assignment=[arguments.assignment],
+            downloaded=str(arguments.downloaded.resolve()) if arguments.downloaded else "",
+            ungraded_answers_as_zero=arguments.ungraded_answers_as_zero, course_root=str(course.root))
+        with Gradebook(course.db_url) as gradebook:
+            try:
+                exporter.export(gradebook)
+            except MissingEntry:
+                raise CommandError(f"nothing of {arguments.assignment} in the gradebook: run "
+                                   f"`coursekit autograde {arguments.assignment}` first") from None
+        said.append(exporter.summary)
+    if arguments.moodle_feedback:
+        said.append(moodle.write_feedback_zip(course, arguments.assignment, arguments.moodle_feedback.resolve()))
+    return "\n".join(said)
 
 
 def regenerate_release(course: Course, assignments: list[str]) -> list[Path]:

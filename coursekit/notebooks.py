@@ -8,6 +8,7 @@ import nbformat
 from nbformat import NotebookNode
 
 _SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+_PART_HEADING = re.compile(r"^## +(?P<title>.+?)\s*$", re.MULTILINE)
 
 
 def read(path: Path) -> NotebookNode:
@@ -49,6 +50,19 @@ def test_cells(notebook: NotebookNode) -> dict[str, NotebookNode]:
 def test_points(notebook: NotebookNode) -> dict[str, float]:
     """The points of each autograded test cell, by grade id, in notebook order."""
     return {cell_id: cell.metadata.nbgrader.points for cell_id, cell in test_cells(notebook).items()}
+
+
+def parts(notebook: NotebookNode) -> dict[str, str]:
+    """The part of the notebook each graded cell is in, by grade id: the title of the last level-2 heading above it
+    (its short form, before a dash: `Part 2` for `## Part 2 — The model`), or "" above the first heading."""
+    part, in_part = "", {}
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for heading in _PART_HEADING.finditer(cell.source):
+                part = re.split(r"\s+[—–-]\s+", heading["title"], maxsplit=1)[0]
+        if nbgrader_metadata(cell).get("grade"):
+            in_part[grade_id(cell)] = part
+    return in_part
 
 
 def error_message(output: NotebookNode) -> str:

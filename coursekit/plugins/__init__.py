@@ -1,5 +1,6 @@
 """The course's nbgrader plugins, named in nbgrader_config.py or on nbgrader's command line."""
 from .moodle_collector import MoodleCollectorPlugin
+from .moodle_worksheet import MoodleWorksheetExportPlugin
 from .per_test_csv import PerTestCsvExportPlugin
 
-__all__ = ["MoodleCollectorPlugin", "PerTestCsvExportPlugin"]
+__all__ = ["MoodleCollectorPlugin", "MoodleWorksheetExportPlugin", "PerTestCsvExportPlugin"]

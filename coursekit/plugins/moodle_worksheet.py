@@ -1,0 +1,213 @@
+"""An nbgrader exporter: the grading worksheet Moodle's assignment imports (*Upload grading worksheet*).
+
+Moodle's importer (mod/assign/feedback/offline/importgradeslib.php) needs three columns, found by their headers in
+the language of the Moodle user who imports: `Identifier` (`Participant <id>`, the participant id that names the
+students of Moodle's download), `Grade` and `Last modified (grade)`; it reads `Feedback comments` when that plugin
+is on, and ignores the others. So the best worksheet is the one the instructor downloaded from Moodle
+(*Download grading worksheet*): its headers are already in the right language, its rows and columns are the ones
+Moodle expects back, and its dates let Moodle refuse to overwrite a grade changed there since. Given it
+(`downloaded`), this exporter keeps every row and column and fills in, for each student graded here, the grade (the
+total out of Moodle's maximum, with the file's decimal separator and decimals) and a short feedback comment (points
+per part, the tests that lost points); the other rows are left as they were. Without it, it writes the minimal
+worksheet, in English:
+
+    nbgrader export --exporter=coursekit.plugins.MoodleWorksheetExportPlugin --assignment=tp1 --to worksheet.csv \\
+        --MoodleWorksheetExportPlugin.downloaded=Grades-ML-TP1-42.csv
+
+A student whose written answers still await a grade keeps their row unless `ungraded_answers_as_zero` is set.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.plugins import ExportPlugin
+from traitlets import Bool, Unicode, default
+
+from .. import notebooks
+from ..course import CommandError, Course
+
+# Moodle's headers of the columns the importer reads, in the languages coursekit knows (Moodle's strings: recordid,
+# gradenoun, maxgrade, lastmodifiedgrade, assignfeedback_comments' pluginname). Another language is one more row.
+HEADERS = {
+    "en": {"identifier": "Identifier", "grade": "Grade", "maximum": "Maximum grade",
+           "modified": "Last modified (grade)", "comments": "Feedback comments"},
+    "fr": {"identifier": "Identifiant", "grade": "Note", "maximum": "Note maximale",
+           "modified": "Dernière modification (note)", "comments": "Feedback par commentaires"},
+}
+PARTICIPANT = "Participant "  # how the English worksheet writes an identifier before the participant id
+NEVER_GRADED = "-"  # Moodle's "Last modified (grade)" of a student with no grade yet
+BYTE_ORDER_MARK = "\ufeff"  # Moodle writes its worksheet with one, and its importer takes it off
+
+
+@dataclass
+class Worksheet:
+    header: list[str]
+    rows: list[list[str]]
+    columns: dict[str, int]  # the importer's columns (identifier, grade, modified; maximum, comments if present)
+    delimiter: str = ","
+    decimal_separator: str = "."
+    decimals: int = 2
+
+    def participant(self, row: list[str]) -> str | None:
+        """The participant id of a row (the digits that end its identifier), or None."""
+        match = re.search(r"(\d+)\s*$", row[self.columns["identifier"]])
+        return match[1] if match else None
+
+    def number(self, value: float) -> str:
+        return f"{value:.{self.decimals}f}".replace(".", self.decimal_separator)
+
+    def write(self, path: Path) -> None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\n")
+        writer.writerow(self.header)
+        writer.writerows(self.rows)
+        path.write_text(BYTE_ORDER_MARK + buffer.getvalue(), encoding="utf-8")
+
+
+def read_worksheet(path: Path) -> Worksheet:
+    """A worksheet downloaded from Moodle, its columns found by their headers in any language of HEADERS."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"{path}: cannot be read as Moodle's grading worksheet, a CSV file in UTF-8 ({error})")
+    delimiter = max(",;\t", key=lambda candidate: text.partition("\n")[0].count(candidate))
+    lines = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    if not lines:
+        raise CommandError(f"{path}: empty, not Moodle's grading worksheet")
+    header, rows = lines[0], lines[1:]
+    for language in HEADERS.values():
+        columns = {key: header.index(name) for key, name in language.items() if name in header}
+        if {"identifier", "grade", "modified"} <= set(columns):
+            break
+    else:
+        known = "; ".join(", ".join(language[key] for key in ("identifier", "grade", "modified"))
+                          for language in HEADERS.values())
+        raise CommandError(f"{path}: not a grading worksheet coursekit can read: its headers ({', '.join(header)}) "
+                           f"lack Moodle's columns in the languages known ({known}); download it from Moodle in one "
+                           "of them, or add the language to HEADERS in coursekit/plugins/moodle_worksheet.py")
+    uneven = [number for number, row in enumerate(rows, start=2) if len(row) != len(header)]
+    if uneven:
+        raise CommandError(f"{path}: line {uneven[0]} has not as many columns as the header ({len(header)}): Moodle "
+                           "would refuse the whole file")
+    worksheet = Worksheet(header, rows, columns, delimiter)
+    maximum = next((row[columns["maximum"]] for row in rows if "maximum" in columns), "")
+    number = re.fullmatch(r"\s*\d+(?:(?P<separator>[.,])(?P<decimals>\d+))?\s*", maximum)
+    if number and number["separator"]:
+        worksheet.decimal_separator, worksheet.decimals = number["separator"], len(number["decimals"])
+    return worksheet
+
+
+def minimal_worksheet(participants: list[str]) -> Worksheet:
+    """The columns Moodle's importer needs, in English, one row per participant id, nothing graded yet."""
+    english = HEADERS["en"]
+    keys = ["identifier", "grade", "modified", "comments"]
+    return Worksheet([english[key] for key in keys], [[PARTICIPANT + participant, "", NEVER_GRADED, ""]
+                                                      for participant in participants],
+                     {key: index for index, key in enumerate(keys)})
+
+
+def moodle_maximum(worksheet: Worksheet) -> float | None:
+    """The assignment's maximum grade in Moodle, as the downloaded worksheet gives it."""
+    if "maximum" not in worksheet.columns or not worksheet.rows:
+        return None
+    value = worksheet.rows[0][worksheet.columns["maximum"]].replace(worksheet.decimal_separator, ".").strip()
+    return float(value) if re.fullmatch(r"\d+(\.\d+)?", value) else None
+
+
+class MoodleWorksheetExportPlugin(ExportPlugin):
+    downloaded = Unicode("", help="the grading worksheet downloaded from Moodle, kept and filled in (without it, "
+                                  "the minimal worksheet)").tag(config=True)
+    ungraded_answers_as_zero = Bool(False, help="export a student whose written answers await a grade, those "
+                                                "answers counted 0 (said in the comment)").tag(config=True)
+    course_root = Unicode(help="the course folder (default: nbgrader's)").tag(config=True)
+
+    @default("course_root")
+    def _course_root(self) -> str:
+        return self.parent.coursedir.root if self.parent is not None else os.getcwd()
+
+    summary = ""  # what export() did, for the command that runs it
+
+    def export(self, gradebook: Gradebook) -> None:
+        if len(self.assignment) != 1:
+            raise CommandError("Moodle's grading worksheet is for one assignment: name it (--assignment=tp1)")
+        assignment = str(self.assignment[0])
+        destination = Path(self.to or f"moodle_worksheet_{assignment}.csv")
+        course = Course(Path(self.course_root))
+        if self.downloaded:
+            worksheet = read_worksheet(Path(self.downloaded))
+        else:
+            submitted = [submission.student_id for submission in gradebook.find_assignment(assignment).submissions]
+            worksheet = minimal_worksheet(sorted(submitted, key=lambda student: (len(student), student)))
+        comments = _Comments(course, assignment, gradebook.find_assignment(assignment).max_score)
+        scale = (moodle_maximum(worksheet) or comments.maximum) / comments.maximum
+        graded, awaiting, not_graded = 0, [], 0
+        for row in worksheet.rows:
+            student = worksheet.participant(row)
+            try:
+                submission = gradebook.find_submission(assignment, student or "")
+            except MissingEntry:
+                not_graded += 1
+                continue
+            if submission.needs_manual_grade and not self.ungraded_answers_as_zero:
+                awaiting.append(student)
+                continue
+            score = max(0.0, submission.score - (submission.late_submission_penalty or 0.0))
+            row[worksheet.columns["grade"]] = worksheet.number(score * scale)
+            if "comments" in worksheet.columns:
+                row[worksheet.columns["comments"]] = comments.comment(submission, score)
+            graded += 1
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        worksheet.write(destination)
+        self.summary = f"Moodle grading worksheet: {destination} ({graded} grades"
+        if scale != 1:
+            self.summary += f", scaled to Moodle's maximum {comments.maximum * scale:g} from {comments.maximum:g}"
+        self.summary += f"; rows left as they were: {not_graded} with no graded submission"
+        if awaiting:
+            self.summary += (f", {len(awaiting)} whose written answers await a grade ({', '.join(awaiting[:5])}"
+                             f"{', …' if len(awaiting) > 5 else ''}: grade them in the formgrader)")
+        self.summary += ")"
+        self.log.info(self.summary)
+
+
+class _Comments:
+    """The feedback comment of a submission: its total, points per part, the tests that lost points."""
+
+    def __init__(self, course: Course, assignment: str, maximum: float):
+        self.maximum = maximum
+        step = "source" if course.folder(assignment, "source").is_dir() else "release"
+        self.parts = {name: notebooks.parts(notebooks.read(course.notebook(assignment, step, notebook=name)))
+                      for name in course.notebook_names(assignment)}
+
+    def comment(self, submission, score: float) -> str:
+        tests = {part or name: [0.0, 0.0] for name, parts in self.parts.items() for part in parts.values()}
+        answers, lost, awaiting = [0.0, 0.0], [], 0
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                earned = grade.score or 0.0
+                if grade.cell_type == "code":
+                    points = tests[self.parts[notebook.name][grade.name] or notebook.name]
+                    if earned < grade.max_score:
+                        lost.append(f"{grade.name} ({earned:g} / {grade.max_score:g})")
+                else:
+                    points = answers
+                    awaiting += grade.needs_manual_grade
+                points[0] += earned
+                points[1] += grade.max_score
+        lines = [f"Total: {score:g} / {self.maximum:g}.",
+                 "Tests: " + " · ".join(f"{part}: {earned:g} / {total:g}" for part, (earned, total) in tests.items()
+                                        if total) + "."]
+        if answers[1]:
+            lines.append(f"Written answers: {awaiting} not graded yet, counted 0 here." if awaiting
+                         else f"Written answers: {answers[0]:g} / {answers[1]:g}.")
+        if submission.late_submission_penalty:
+            lines.append(f"Late: {submission.late_submission_penalty:g} points off.")
+        lines.append(f"Tests that lost points: {', '.join(lost)}." if lost else "Every test passed.")
+        lines.append("Your feedback page says what went wrong in each test and how to fix it.")
+        return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
