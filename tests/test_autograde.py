@@ -6,6 +6,7 @@ import csv
 import nbformat
 
 from coursekit import grades, notebooks, synthetic
+from coursekit.demo import student_id
 from coursekit.tp1 import ASSIGNMENT
 from repository import REPOSITORY
 
@@ -13,22 +14,23 @@ AUTOGRADED_MAXIMUM = 16
 
 
 def test_reference_solution_earns_the_full_autograded_maximum(demo_course):
-    score, maximum = grades.autograded_total(grades.notebook_grades(demo_course, ASSIGNMENT, "reference"))
+    score, maximum = grades.autograded_total(grades.notebook_grades(demo_course, ASSIGNMENT, student_id(demo_course, "reference")))
     assert maximum == AUTOGRADED_MAXIMUM
     assert score == AUTOGRADED_MAXIMUM
 
 
 def test_untouched_release_scores_zero_and_every_test_fails_on_not_implemented(demo_course):
-    cell_grades = grades.notebook_grades(demo_course, ASSIGNMENT, synthetic.UNTOUCHED_RELEASE)
+    untouched = student_id(demo_course, synthetic.UNTOUCHED_RELEASE)
+    cell_grades = grades.notebook_grades(demo_course, ASSIGNMENT, untouched)
     assert grades.autograded_total(cell_grades) == (0, AUTOGRADED_MAXIMUM)
-    autograded = notebooks.read(demo_course.notebook(ASSIGNMENT, "autograded", synthetic.UNTOUCHED_RELEASE))
+    autograded = notebooks.read(demo_course.notebook(ASSIGNMENT, "autograded", untouched))
     for cell_id, cell in notebooks.test_cells(autograded).items():
         errors = [output.ename for output in cell.outputs if output.output_type == "error"]
         assert errors == ["NotImplementedError"], cell_id
 
 
 def test_written_answers_await_manual_grading(demo_course):
-    cell_grades = grades.notebook_grades(demo_course, ASSIGNMENT, "reference")
+    cell_grades = grades.notebook_grades(demo_course, ASSIGNMENT, student_id(demo_course, "reference"))
     awaiting = {cell for cell, grade in cell_grades.items() if grade.score is None}
     assert awaiting == {"q1_principle", "q2_gradient", "q3_stochastic", "q4_learning_rate"}
 

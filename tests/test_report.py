@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from coursekit import synthetic
+from coursekit.demo import student_id
 from coursekit.tp1 import ASSIGNMENT
 
 from conftest import SCREEN
@@ -43,6 +44,10 @@ def test_who_awaits_manual_grading_and_every_grading_time(browser, demo_course):
     for student in students:
         assert student in timing, student
         # nbgrader scores an answer left as released 0 by itself: nothing for the teacher to read
-        assert (student in manual) == (student != synthetic.UNTOUCHED_RELEASE), student
+        assert (student in manual) == (student != student_id(demo_course, synthetic.UNTOUCHED_RELEASE)), student
     assert "q2_gradient" in manual
     assert f"{len(students)} students graded" in page.locator("body").inner_text()
+
+
+def test_without_a_comparison_the_similar_code_section_says_how_to_get_one(browser, demo_course):
+    assert f"coursekit similarity {ASSIGNMENT}" in section(open_report(browser, demo_course), "Similar code")

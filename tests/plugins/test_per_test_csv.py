@@ -5,6 +5,7 @@ import csv
 
 from coursekit import grades, notebooks
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
+from coursekit.demo import student_id
 
 
 def read_rows(course):
@@ -37,7 +38,7 @@ def test_one_row_per_student_with_the_gradebook_scores(demo_course):
 
 def test_the_scores_of_a_mistake_show_which_tests_it_failed(demo_course):
     _, rows = read_rows(demo_course)
-    row = rows["softmax_without_max_shift"]
+    row = rows[student_id(demo_course, "softmax_without_max_shift")]
     assert row[f"{ASSIGNMENT}:{NOTEBOOK}:test_softmax_stability"] == "0.0"
     assert row[f"{ASSIGNMENT}:{NOTEBOOK}:test_softmax"] == "1.0"
     assert row[f"{ASSIGNMENT}:{NOTEBOOK}:q2_gradient"] == ""

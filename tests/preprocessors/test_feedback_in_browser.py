@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Browser, Page
 
 from coursekit.tp1 import ASSIGNMENT
+from coursekit.demo import student_id
 
 from conftest import SCREEN
 from feedback_pages import secret_lines
@@ -19,7 +20,7 @@ def feedback_page(browser: Browser, course, student: str) -> Page:
 
 
 def test_the_first_screen_says_which_tests_lost_points_and_why(browser, demo_course):
-    page = feedback_page(browser, demo_course, "gradient_sign_flipped")
+    page = feedback_page(browser, demo_course, student_id(demo_course, "gradient_sign_flipped"))
     summary = page.locator(".feedback-summary")
     assert summary.is_visible()
     assert summary.bounding_box()["y"] + 200 < SCREEN["height"], "the summary should open the page"
@@ -32,7 +33,7 @@ def test_the_first_screen_says_which_tests_lost_points_and_why(browser, demo_cou
 
 
 def test_a_test_in_the_summary_links_to_its_cell_with_the_students_code_and_the_error(browser, demo_course):
-    page = feedback_page(browser, demo_course, "gradient_sign_flipped")
+    page = feedback_page(browser, demo_course, student_id(demo_course, "gradient_sign_flipped"))
     page.locator(".feedback-summary a").get_by_text("test_gradient", exact=True).click()
     heading = page.locator(".panel-heading", has_text=re.compile(r"Grade cell: test_gradient\s+Score"))
     assert heading.is_visible() and heading.bounding_box()["y"] < SCREEN["height"], "the link should land on the cell"
@@ -43,7 +44,7 @@ def test_a_test_in_the_summary_links_to_its_cell_with_the_students_code_and_the_
 
 
 def test_a_complete_submission_reads_as_such(browser, demo_course):
-    page = feedback_page(browser, demo_course, "reference")
+    page = feedback_page(browser, demo_course, student_id(demo_course, "reference"))
     text = page.locator(".feedback-summary").inner_text()
     assert "Tests: 16 / 16 points; 18 of 18 tests earned all their points." in text
     assert "What to fix" not in text

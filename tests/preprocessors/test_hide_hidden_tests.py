@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from coursekit.preprocessors import HideHiddenTests
 from coursekit.tp1 import ASSIGNMENT
+from coursekit.demo import student_id
 
 from feedback_pages import page_text, secret_lines
 
@@ -20,7 +21,7 @@ def test_no_feedback_page_shows_a_line_of_the_hidden_tests(demo_course, master, 
 
 
 def test_feedback_keeps_the_message_the_students_code_and_where_hidden_tests_ran(demo_course):
-    text = page_text(demo_course.feedback_html(ASSIGNMENT, "gradient_sign_flipped"))
+    text = page_text(demo_course.feedback_html(ASSIGNMENT, student_id(demo_course, "gradient_sign_flipped")))
     assert "its sign is flipped" in text
     assert "one_hot(t, W.shape[1]) - softmax(Phi @ W)" in text
     assert "hidden tests ran here" in text
