@@ -124,28 +124,31 @@ def run_instructor_command(arguments: argparse.Namespace) -> str:
 def export_to_moodle(course: Course, arguments: argparse.Namespace) -> str:
     """Write Moodle's grading worksheet and feedback zip of an assignment, as asked; return what was written."""
     from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import OperationalError
 
     from . import moodle
-    from .course import CommandError
+    from .course import CommandError, gradebook_unreachable
     from .plugins import MoodleWorksheetExportPlugin
 
+    if arguments.downloaded and not arguments.moodle_worksheet:
+        raise CommandError("--from is the worksheet to fill in: give --moodle-worksheet too")
     if not (arguments.moodle_worksheet or arguments.moodle_feedback):
         raise CommandError("say what to export: --moodle-worksheet worksheet.csv, --moodle-feedback feedback.zip, "
                            "or both")
-    if arguments.downloaded and not arguments.moodle_worksheet:
-        raise CommandError("--from is the worksheet to fill in: give --moodle-worksheet too")
     said = []
     if arguments.moodle_worksheet:
         exporter = MoodleWorksheetExportPlugin(
             to=str(arguments.moodle_worksheet.resolve()), assignment=[arguments.assignment],
             downloaded=str(arguments.downloaded.resolve()) if arguments.downloaded else "",
             ungraded_answers_as_zero=arguments.ungraded_answers_as_zero, course_root=str(course.root))
-        with Gradebook(course.db_url) as gradebook:
-            try:
+        try:
+            with Gradebook(course.db_url) as gradebook:
                 exporter.export(gradebook)
-            except MissingEntry:
-                raise CommandError(f"nothing of {arguments.assignment} in the gradebook: run "
-                                   f"`coursekit autograde {arguments.assignment}` first") from None
+        except MissingEntry:
+            raise CommandError(f"nothing of {arguments.assignment} in the gradebook: run "
+                               f"`coursekit autograde {arguments.assignment}` first") from None
+        except OperationalError as error:
+            raise CommandError(gradebook_unreachable(course.db_url, error)) from None
         said.append(exporter.summary)
     if arguments.moodle_feedback:
         said.append(moodle.write_feedback_zip(course, arguments.assignment, arguments.moodle_feedback.resolve()))

@@ -11,6 +11,8 @@ from functools import cached_property
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from traitlets.config import PyFileConfigLoader
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -21,6 +23,12 @@ STEP_FOLDERS = {"source": "source_directory", "release": "release_directory", "s
 
 class CommandError(RuntimeError):
     """A course command (nbgrader, coursekit) failed, or was given what it cannot work on; the message says why."""
+
+
+def gradebook_unreachable(db_url: str, error: OperationalError) -> str:
+    """Why a gradebook cannot be opened, in one line: where it is (its password hidden) and what its driver said."""
+    where = make_url(db_url).render_as_string(hide_password=True)
+    return f"cannot open the gradebook at {where}: {str(error.orig).strip().splitlines()[0]}"
 
 
 @dataclass(frozen=True)

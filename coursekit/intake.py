@@ -56,23 +56,28 @@ class Intake:
 
 
 def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejected_already: list[Rejection] = (),
-             source: Path | None = None) -> Intake:
+             source: Path | None = None, handed_in_as: dict[Path, str] | None = None) -> Intake:
     """Accept each student's notebooks among the `expected` file names; reject every other file, and the notebooks
     a student handed in twice. `rejected_already` (files that belong to no student) come first in the report,
-    paths relative to `source`."""
+    paths relative to `source`. A file is taken under its own name, or the one `handed_in_as` gives it (a file
+    named after its student, as in Moodle's download without folders)."""
     intake = Intake(rejected=list(rejected_already), source=source)
     graded = f"{' and '.join(expected)} {'is' if len(expected) == 1 else 'are'}"
+
+    def name_of(path: Path) -> str:
+        return (handed_in_as or {}).get(path, path.name)
+
     for student, files in sorted(files_by_student.items()):
         for path in files:
-            if path.suffix != ".ipynb":
+            if not name_of(path).endswith(".ipynb"):
                 intake.rejected.append(Rejection(path, student, f"not a notebook: only {graded} graded"))
-            elif path.name not in expected:
+            elif name_of(path) not in expected:
                 intake.rejected.append(Rejection(
                     path, student, f"wrong file name: expected {' or '.join(expected)} (rename it and run the "
                                    "intake again)"))
         accepted = {}
         for name in expected:
-            notebooks = [path for path in files if path.name == name]
+            notebooks = [path for path in files if name_of(path) == name]
             if len(notebooks) > 1:
                 intake.rejected += [Rejection(path, student, f"{len(notebooks)} notebooks for one student ({name}): "
                                                              "keep the one to grade and run the intake again")

@@ -15,6 +15,7 @@ from .course import CommandError, Course
 
 PARTICIPANTS_FILE = "moodle_participants.json"
 FEEDBACK_FOLDER = "{full_name}_{participant}_assignfeedback_file_"
+STAND_IN_NAME = "Participant"  # for a participant whose name no download gave
 
 
 def participants_file(course: Course, assignment: str) -> Path:
@@ -42,22 +43,32 @@ def write_feedback_zip(course: Course, assignment: str, destination: Path) -> st
     notebooks = course.notebook_names(assignment)
     with_feedback = [student for student in course.students(assignment, "feedback")
                      if any(course.feedback_html(assignment, student, notebook).is_file() for notebook in notebooks)]
-    unknown = [student for student in with_feedback if student not in names]
-    if unknown:
-        raise CommandError(
-            f"no Moodle name for {len(unknown)} students with feedback ({', '.join(unknown[:5])}"
-            f"{', …' if len(unknown) > 5 else ''}): Moodle's feedback zip names each folder after the student as its "
-            f"download did; take the submissions in with `coursekit intake {assignment} --moodle-zip <download>`")
     if not with_feedback:
         raise CommandError(f"no feedback for {assignment} in {course.folder(assignment, 'feedback', '*').parents[1]}: "
                            f"run `nbgrader generate_feedback {assignment}` first")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
-        for student in with_feedback:
-            # Moodle splits the folder's name on "_" and takes the second piece for the id: none in the name.
-            folder = FEEDBACK_FOLDER.format(full_name=names[student].replace("_", " "), participant=student)
-            for notebook in notebooks:
-                page = course.feedback_html(assignment, student, notebook)
-                if page.is_file():
-                    archive.write(page, f"{folder}/{page.name}")
-    return f"Moodle feedback files: {destination} ({len(with_feedback)} students)"
+    # Moodle finds a student by the participant id in the folder's name and never reads the name: a student taken in
+    # otherwise than from Moodle's download still gets their pages, under a stand-in name, if their id is Moodle's.
+    not_moodle = [student for student in with_feedback if not student.isdigit()]
+    unnamed = [student for student in with_feedback if student.isdigit() and student not in names]
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
+            for student in with_feedback:
+                if student in not_moodle:
+                    continue
+                # Moodle splits the folder's name on "_" and takes the second piece for the id: none in the name.
+                full_name = names.get(student, STAND_IN_NAME).replace("_", " ")
+                folder = FEEDBACK_FOLDER.format(full_name=full_name, participant=student)
+                for notebook in notebooks:
+                    page = course.feedback_html(assignment, student, notebook)
+                    if page.is_file():
+                        archive.write(page, f"{folder}/{page.name}")
+    except OSError as error:
+        raise CommandError(f"{destination}: cannot write the feedback zip there ({error.strerror})") from None
+    said = f"Moodle feedback files: {destination} ({len(with_feedback) - len(not_moodle)} students"
+    if unnamed:
+        said += f"; {len(unnamed)} not taken in from Moodle's download, named {STAND_IN_NAME!r} in it"
+    if not_moodle:
+        said += (f"; left out: {len(not_moodle)} whose student id is not a Moodle participant id "
+                 f"({', '.join(not_moodle[:5])}{', …' if len(not_moodle) > 5 else ''})")
+    return said + ")"

@@ -3,11 +3,12 @@ each bad entry reported by name and skipped while the others go on."""
 from __future__ import annotations
 
 import shutil
+import zipfile
 
 import nbformat
 import pytest
 
-from coursekit import synthetic_moodle
+from coursekit import moodle, synthetic_moodle
 from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK_FILE
 from repository import REPOSITORY
@@ -84,8 +85,11 @@ def moodle_download(path, release) -> dict[str, str]:
         f"{synthetic_moodle.submission_folder('Oscar Dupont', '2004')}/answers.docx": b"PK\x03\x04",
         f"{synthetic_moodle.submission_folder('Inès Martin', ids['Inès Martin'])}/notes.txt": b"my notes",
         "index.html": b"<html></html>",
+        # Moodle's download without folders: the file named after its student
+        f"{synthetic_moodle.submission_folder('Paul Weiss', '2005', moodle_4_1=False)}{NOTEBOOK_FILE}":
+            nbformat.writes(release).encode(),
     })
-    return ids
+    return {**ids, "Paul Weiss": "2005"}
 
 
 def test_a_moodle_zip_goes_in_through_nbgrader_zip_collect_and_the_course_collector(course, tmp_path, release):
@@ -93,11 +97,29 @@ def test_a_moodle_zip_goes_in_through_nbgrader_zip_collect_and_the_course_collec
     report = course.coursekit("intake", ASSIGNMENT, "--moodle-zip", str(tmp_path / "moodle.zip"))
 
     assert submitted_students(course) == set(ids.values())  # students are Moodle participant ids
-    assert "3 submissions accepted, 6 entries skipped" in report
+    assert "4 submissions accepted, 6 entries skipped" in report
     for participant, reason in {"2001": "empty file", "2002": "not valid JSON", "2003": "wrong file name",
                                 "2004": "not a notebook", "1001": "not a notebook"}.items():
         assert reported(report, f"student {participant}: ", reason), (participant, report)
     assert reported(report, "index.html", "not named as Moodle names a submitted file"), report
+
+
+def test_an_archive_a_student_hands_in_cannot_put_a_notebook_under_another_students_id(course, tmp_path, release):
+    """nbgrader unpacks the archives found in a download, into a folder beside them: Eve's, in Moodle's download
+    without folders, holds a folder named as Moodle names Bob's."""
+    planted = tmp_path / "planted.zip"
+    with zipfile.ZipFile(planted, "w") as archive:
+        archive.writestr(f"{synthetic_moodle.submission_folder('Bob Victim', '2002')}/{NOTEBOOK_FILE}",
+                         nbformat.writes(release))
+    eve = synthetic_moodle.submission_folder("Eve Mallory", "2001", moodle_4_1=False)
+    synthetic_moodle.write_download(tmp_path / "moodle.zip", NOTEBOOK_FILE, {}, {}, {},
+                                    {f"{eve}extra.zip": planted.read_bytes()})
+
+    report = course.coursekit("intake", ASSIGNMENT, "--moodle-zip", str(tmp_path / "moodle.zip"))
+
+    assert "2002" not in submitted_students(course)
+    assert submitted_students(course) == {"2001"}  # Eve's own archive, hers
+    assert "2002" not in moodle.participants(course, ASSIGNMENT), report
 
 
 def test_plain_nbgrader_zip_collect_reads_a_moodle_zip_with_the_course_configuration(course, tmp_path, release):

@@ -133,3 +133,25 @@ def test_a_worksheet_in_a_language_coursekit_does_not_know_is_refused_with_what_
     with pytest.raises(CommandError, match="Bewertungen.csv: not a grading worksheet coursekit can read"):
         graded.coursekit("export", ASSIGNMENT, "--moodle-worksheet", str(tmp_path / "out.csv"), "--from", str(german))
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_grade_already_in_moodle_is_replaced_and_named_and_extra_credit_stops_at_the_maximum(graded):
+    downloaded = downloaded_worksheet(graded, "en", 20)
+    given_in_moodle = read_worksheet(downloaded)
+    given_in_moodle.rows[NAMES.index("Élodie Ségur-Dupré")][given_in_moodle.columns["grade"]] = "18.00"
+    given_in_moodle.write(downloaded)
+    with Gradebook(graded.db_url) as gradebook:
+        gradebook.find_grade("test_softmax", NOTEBOOK, ASSIGNMENT, ZOE).extra_credit = 25
+        gradebook.db.commit()
+    try:
+        exported = graded.root / "worksheet-again.csv"
+        said = graded.coursekit("export", ASSIGNMENT, "--moodle-worksheet", str(exported), "--from", str(downloaded))
+    finally:
+        with Gradebook(graded.db_url) as gradebook:
+            gradebook.find_grade("test_softmax", NOTEBOOK, ASSIGNMENT, ZOE).extra_credit = None
+            gradebook.db.commit()
+
+    rows = {row.participant: row for row in import_worksheet(exported.read_bytes(), "en")}
+    assert rows[ELODIE].grade == 20 and f"replacing a grade or comment already in Moodle's worksheet ({ELODIE})" in said
+    assert rows[ZOE].grade == 20  # 25 points of extra credit: Moodle would refuse anything above its maximum
+    assert f"1 above the maximum with extra credit, given the maximum ({ZOE})" in said, said

@@ -1,5 +1,7 @@
-"""The feedback zip's refusals, before anything is written: students Moodle could not be given their pages."""
+"""The feedback zip: who is in it, under which name, and what is refused."""
 from __future__ import annotations
+
+import zipfile
 
 import pytest
 
@@ -14,15 +16,27 @@ def course(tmp_path):
     return REPOSITORY.copy_to(tmp_path / "course")
 
 
-def test_students_taken_in_without_a_moodle_name_are_named_and_nothing_is_written(course, tmp_path):
+def test_students_taken_in_otherwise_get_a_stand_in_name_and_ids_moodle_cannot_know_are_left_out(course, tmp_path):
     moodle.remember_participants(course, ASSIGNMENT, {"1001": "Anaïs Lebœuf"})
-    for student in ("1001", "alice"):
+    for student in ("1001", "1002", "alice"):
         page = course.feedback_html(ASSIGNMENT, student)
         page.parent.mkdir(parents=True)
-        page.write_text("<html>feedback</html>")
-    with pytest.raises(CommandError, match=r"no Moodle name for 1 students with feedback \(alice\).*--moodle-zip"):
-        moodle.write_feedback_zip(course, ASSIGNMENT, tmp_path / "feedback.zip")
-    assert not (tmp_path / "feedback.zip").exists()
+        page.write_text(f"<html>feedback of {student}</html>")
+
+    said = moodle.write_feedback_zip(course, ASSIGNMENT, tmp_path / "feedback.zip")
+
+    with zipfile.ZipFile(tmp_path / "feedback.zip") as archive:
+        assert sorted(archive.namelist()) == ["Anaïs Lebœuf_1001_assignfeedback_file_/tp1_sgd.html",
+                                              "Participant_1002_assignfeedback_file_/tp1_sgd.html"]
+    assert "1 not taken in from Moodle's download" in said and "left out: 1" in said and "(alice)" in said
+
+
+def test_a_folder_for_the_zip_is_refused_naming_it(course, tmp_path):
+    page = course.feedback_html(ASSIGNMENT, "1001")
+    page.parent.mkdir(parents=True)
+    page.write_text("<html>feedback</html>")
+    with pytest.raises(CommandError, match=f"{tmp_path}: cannot write the feedback zip there"):
+        moodle.write_feedback_zip(course, ASSIGNMENT, tmp_path)
 
 
 def test_no_feedback_yet_says_which_command_writes_it(course, tmp_path):

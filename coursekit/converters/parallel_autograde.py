@@ -38,13 +38,13 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, NbGraderException
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 from traitlets import Integer, Unicode, default
 
 from .. import backup, nbgrader_internals, sandbox
 from ..cluster import ClusterFault, ClusterRunner, ClusterUnavailable
+from ..course import gradebook_unreachable
 from ..preprocessors import SafeExecute
 from ..runners import LocalRunner
 
@@ -178,8 +178,7 @@ class ParallelAutograde(Autograde):
             message = (f"No assignment {assignment!r} in the gradebook: run `nbgrader generate_assignment "
                        f"{assignment}` first")
         except OperationalError as error:
-            where = make_url(self.coursedir.db_url).render_as_string(hide_password=True)
-            message = f"cannot open the gradebook at {where}: {str(error.orig).strip().splitlines()[0]}"
+            message = gradebook_unreachable(self.coursedir.db_url, error)
         else:
             return
         self.log.error("%s", message)

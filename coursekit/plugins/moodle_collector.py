@@ -2,10 +2,10 @@
 
 Moodle names each file `<Full Name>_<participant id>_assignsubmission_file/<file>` (Moodle 4.1 and later;
 `..._assignsubmission_file_/<file>` before; `..._assignsubmission_file_<file>` without folders; other submission
-plugins, such as online text, in the same way, and their files are reported). The participant id becomes the nbgrader student id: it
-is unique, and it is how Moodle's grading worksheet names a student. Each participant's full name is kept
-(coursekit.moodle.remember_participants) for the feedback zip, whose folders Moodle names the same way. Set in
-nbgrader_config.py, so
+plugins, such as online text, in the same way, and their files are reported). The participant id becomes the
+nbgrader student id: it is unique, and it is how Moodle's grading worksheet names a student. Each participant's full
+name is kept (coursekit.moodle.remember_participants) for the feedback zip, whose folders Moodle names the same way.
+Set in nbgrader_config.py, so
 
     cp moodle-download.zip downloaded/<assignment>/archive/ && nbgrader zip_collect <assignment> --force
 
@@ -24,14 +24,15 @@ from .. import moodle, nbgrader_internals
 from ..course import Course
 from ..intake import Intake, Rejection, notebook_files, sort_out
 
-# A student's folder, then the file, in one of Moodle's layouts (Moodle replaces "_" by a space in names).
-MOODLE_FILE_NAME = (r"(?:^|/)(?P<full_name>[^/]+?)_(?P<student_id>\d+)_assignsubmission_[a-z]+"
-                    r"(?:_?/(?:[^/]+/)*|_)(?P<file_id>[^/]+)$")
+# The name Moodle gives a student's folder, or file without folders (then `_<file name>` follows). Moodle replaces
+# "_" by a space in names.
+MOODLE_NAME = r"(?P<full_name>.+?)_(?P<student_id>\d+)_assignsubmission_[a-z]+(?P<rest>.*)"
 
 
 class MoodleCollectorPlugin(FileNameCollectorPlugin):
-    named_regexp = Unicode(MOODLE_FILE_NAME, help="Moodle's name for a submitted file, searched in its path "
-                                                  "below the extracted folder").tag(config=True)
+    named_regexp = Unicode(MOODLE_NAME, help="Moodle's name for a student's folder or file, matched with each part "
+                                             "of a file's path below the extracted folder, outermost first"
+                           ).tag(config=True)
 
     intake: Intake | None = None
 
@@ -40,8 +41,9 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
             self.intake = self._sort_out_extracted_files()
         path = Path(submitted_file)
         for student, accepted in self.intake.accepted.items():
-            if path in accepted.values():
-                return {"student_id": student, "file_id": path.name}
+            for name, notebook in accepted.items():
+                if notebook == path:
+                    return {"student_id": student, "file_id": name}
         reason = next((rejection.reason for rejection in self.intake.rejected if rejection.path == path), "")
         self.log.warning("Skipped %s: %s", path, reason)
         return None
@@ -50,17 +52,26 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
         extracted = Path(nbgrader_internals.collect_path(self.parent, self.parent.extracted_directory))
         grouped: dict[str, list[Path]] = {}
         names: dict[str, str] = {}
+        handed_in_as: dict[Path, str] = {}
         unknown = []
         for path in sorted(extracted.rglob("*")):
             if not path.is_file():
                 continue
-            match = re.search(self.named_regexp, path.relative_to(extracted).as_posix())
-            if match:
-                grouped.setdefault(match["student_id"], []).append(path)
-                names[match["student_id"]] = match["full_name"]
-            else:
+            parts = path.relative_to(extracted).parts
+            # The outermost part named as Moodle names a student decides whose file it is: deeper ones are folders a
+            # student made (nbgrader unpacks the archives students hand in), which must not name another student.
+            owner = next(((index, match) for index, part in enumerate(parts)
+                          if (match := re.fullmatch(self.named_regexp, part))), None)
+            if owner is None:
                 unknown.append(Rejection(path, None, "not named as Moodle names a submitted file "
                                                      "(<Full Name>_<id>_assignsubmission_file/)"))
+                continue
+            index, match = owner
+            grouped.setdefault(match["student_id"], []).append(path)
+            names[match["student_id"]] = match["full_name"]
+            if index == len(parts) - 1:  # a file named after its student: Moodle's download without folders
+                handed_in_as[path] = match["rest"].removeprefix("_")
         course, assignment = Course(Path(self.parent.coursedir.root)), self.parent.coursedir.assignment_id
         moodle.remember_participants(course, assignment, names)
-        return sort_out(grouped, notebook_files(course, assignment), unknown, source=extracted)
+        return sort_out(grouped, notebook_files(course, assignment), unknown, source=extracted,
+                        handed_in_as=handed_in_as)

@@ -36,11 +36,13 @@ from ..course import CommandError, Course
 # Moodle's headers of the columns the importer reads, in the languages coursekit knows (Moodle's strings: recordid,
 # gradenoun, maxgrade, lastmodifiedgrade, assignfeedback_comments' pluginname). Another language is one more row.
 HEADERS = {
-    "en": {"identifier": "Identifier", "grade": "Grade", "maximum": "Maximum grade",
+    "en": {"identifier": "Identifier", "grade": "Grade", "maximum": "Maximum grade", "scale": "Scale",
            "modified": "Last modified (grade)", "comments": "Feedback comments"},
-    "fr": {"identifier": "Identifiant", "grade": "Note", "maximum": "Note maximale",
+    "fr": {"identifier": "Identifiant", "grade": "Note", "maximum": "Note maximale", "scale": "Barème",
            "modified": "Dernière modification (note)", "comments": "Feedback par commentaires"},
 }
+# What spreadsheets save a CSV file in, besides UTF-8: Excel's "CSV" on a French or English Windows.
+OTHER_ENCODING = "cp1252"
 PARTICIPANT = "Participant "  # how the English worksheet writes an identifier before the participant id
 NEVER_GRADED = "-"  # Moodle's "Last modified (grade)" of a student with no grade yet
 BYTE_ORDER_MARK = "\ufeff"  # Moodle writes its worksheet with one, and its importer takes it off
@@ -53,7 +55,7 @@ class Worksheet:
     columns: dict[str, int]  # the importer's columns (identifier, grade, modified; maximum, comments if present)
     delimiter: str = ","
     decimal_separator: str = "."
-    decimals: int = 2
+    decimals: int = 2  # at least: Moodle keeps more than it shows
 
     def participant(self, row: list[str]) -> str | None:
         """The participant id of a row (the digits that end its identifier), or None."""
@@ -68,39 +70,55 @@ class Worksheet:
         writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\n")
         writer.writerow(self.header)
         writer.writerows(self.rows)
-        path.write_text(BYTE_ORDER_MARK + buffer.getvalue(), encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(BYTE_ORDER_MARK + buffer.getvalue(), encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"{path}: cannot write the worksheet there ({error.strerror})") from None
 
 
 def read_worksheet(path: Path) -> Worksheet:
-    """A worksheet downloaded from Moodle, its columns found by their headers in any language of HEADERS."""
+    """A worksheet downloaded from Moodle (or saved again by a spreadsheet), its columns found by their headers in
+    any language of HEADERS."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"{path}: cannot be read as Moodle's grading worksheet, a CSV file in UTF-8 ({error})")
+        content = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode(OTHER_ENCODING, errors="replace")
     delimiter = max(",;\t", key=lambda candidate: text.partition("\n")[0].count(candidate))
-    lines = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
-    if not lines:
+    lines = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    numbered = [(number, row) for number, row in enumerate(lines, start=1) if row]
+    if not numbered:
         raise CommandError(f"{path}: empty, not Moodle's grading worksheet")
-    header, rows = lines[0], lines[1:]
+    (_, header), rows = numbered[0], numbered[1:]
     for language in HEADERS.values():
-        columns = {key: header.index(name) for key, name in language.items() if name in header}
+        # The last column of a header, as Moodle's importer takes it (an identity field may share the name).
+        columns = {key: len(header) - 1 - header[::-1].index(name) for key, name in language.items() if name in header}
         if {"identifier", "grade", "modified"} <= set(columns):
             break
     else:
         known = "; ".join(", ".join(language[key] for key in ("identifier", "grade", "modified"))
                           for language in HEADERS.values())
-        raise CommandError(f"{path}: not a grading worksheet coursekit can read: its headers ({', '.join(header)}) "
-                           f"lack Moodle's columns in the languages known ({known}); download it from Moodle in one "
-                           "of them, or add the language to HEADERS in coursekit/plugins/moodle_worksheet.py")
-    uneven = [number for number, row in enumerate(rows, start=2) if len(row) != len(header)]
+        raise CommandError(f"{path}: not a grading worksheet coursekit can read, as a CSV file in UTF-8: its headers "
+                           f"({', '.join(header)}) lack Moodle's columns in the languages known ({known}); download "
+                           "it from Moodle in one of them, or add the language to HEADERS in "
+                           "coursekit/plugins/moodle_worksheet.py")
+    if "scale" in columns:
+        raise CommandError(f"{path}: the assignment is graded on a scale in Moodle ({header[columns['scale']]} "
+                           "column), which takes a scale's words, not points: set its grade type to Point")
+    uneven = [number for number, row in rows if len(row) != len(header)]
     if uneven:
         raise CommandError(f"{path}: line {uneven[0]} has not as many columns as the header ({len(header)}): Moodle "
                            "would refuse the whole file")
-    worksheet = Worksheet(header, rows, columns, delimiter)
-    maximum = next((row[columns["maximum"]] for row in rows if "maximum" in columns), "")
+    worksheet = Worksheet(header, [row for _, row in rows], columns, delimiter)
+    maximum = next((row[columns["maximum"]] for _, row in rows if "maximum" in columns), "")
     number = re.fullmatch(r"\s*\d+(?:(?P<separator>[.,])(?P<decimals>\d+))?\s*", maximum)
     if number and number["separator"]:
-        worksheet.decimal_separator, worksheet.decimals = number["separator"], len(number["decimals"])
+        worksheet.decimal_separator = number["separator"]
+        worksheet.decimals = max(worksheet.decimals, len(number["decimals"]))
     return worksheet
 
 
@@ -146,8 +164,8 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
             submitted = [submission.student_id for submission in gradebook.find_assignment(assignment).submissions]
             worksheet = minimal_worksheet(sorted(submitted, key=lambda student: (len(student), student)))
         comments = _Comments(course, assignment, gradebook.find_assignment(assignment).max_score)
-        scale = (moodle_maximum(worksheet) or comments.maximum) / comments.maximum
-        graded, awaiting, not_graded = 0, [], 0
+        maximum = moodle_maximum(worksheet) or comments.maximum
+        graded, capped, replaced, awaiting, not_graded = 0, [], [], [], 0
         for row in worksheet.rows:
             student = worksheet.participant(row)
             try:
@@ -159,21 +177,38 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
                 awaiting.append(student)
                 continue
             score = max(0.0, submission.score - (submission.late_submission_penalty or 0.0))
-            row[worksheet.columns["grade"]] = worksheet.number(score * scale)
+            if score > comments.maximum:  # extra credit: Moodle refuses a grade above its maximum, without a word
+                capped.append(student)
+            filled = {"grade": worksheet.number(min(score, comments.maximum) * maximum / comments.maximum)}
             if "comments" in worksheet.columns:
-                row[worksheet.columns["comments"]] = comments.comment(submission, score)
+                filled["comments"] = comments.comment(submission, score)
+            if any(row[worksheet.columns[key]].strip() not in ("", value) for key, value in filled.items()):
+                replaced.append(student)
+            for key, value in filled.items():
+                row[worksheet.columns[key]] = value
             graded += 1
-        destination.parent.mkdir(parents=True, exist_ok=True)
         worksheet.write(destination)
-        self.summary = f"Moodle grading worksheet: {destination} ({graded} grades"
-        if scale != 1:
-            self.summary += f", scaled to Moodle's maximum {comments.maximum * scale:g} from {comments.maximum:g}"
-        self.summary += f"; rows left as they were: {not_graded} with no graded submission"
+        said = [f"{graded} grades"]
+        if maximum != comments.maximum:
+            said.append(f"scaled to Moodle's maximum {maximum:g} from {comments.maximum:g}")
+        if capped:
+            said.append(f"{len(capped)} above the maximum with extra credit, given the maximum {_listed(capped)}")
+        if replaced:
+            said.append(f"{len(replaced)} replacing a grade or comment already in Moodle's worksheet "
+                        f"{_listed(replaced)}")
+        said.append(f"rows left as they were: {not_graded} with no graded submission")
         if awaiting:
-            self.summary += (f", {len(awaiting)} whose written answers await a grade ({', '.join(awaiting[:5])}"
-                             f"{', …' if len(awaiting) > 5 else ''}: grade them in the formgrader)")
-        self.summary += ")"
+            said.append(f"{len(awaiting)} whose written answers await a grade {_listed(awaiting)}: grade them in the "
+                        "formgrader")
+        if worksheet.delimiter != ",":
+            said.append(f"columns separated by {worksheet.delimiter!r} as in the file given: choose that separator in "
+                        "Moodle's upload form")
+        self.summary = f"Moodle grading worksheet: {destination} ({'; '.join(said)})"
         self.log.info(self.summary)
+
+
+def _listed(students: list[str]) -> str:
+    return f"({', '.join(students[:5])}{', …' if len(students) > 5 else ''})"
 
 
 class _Comments:
