@@ -2,7 +2,8 @@
 
 It shows the score histogram, each test cell's pass rate, the most frequent failure messages (numbers
 blanked so that one mistake made by many students counts once), the students whose written answers
-await a grade, and each submission's grading time (from `coursekit autograde`'s log).
+await a grade, each submission's grading time (from `coursekit autograde`'s log), and the pairs of students whose
+code is alike (from `coursekit similarity`'s last comparison, while the class's code is still the one it compared).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ matplotlib.use("Agg")  # files only: no screen on a grading server
 import matplotlib.pyplot as plt  # noqa: E402
 from nbformat import NotebookNode  # noqa: E402
 
-from . import grades, notebooks  # noqa: E402
+from . import grades, notebooks, similarity  # noqa: E402
 from .apps.autograde_app import log_path, read_log  # noqa: E402
 from .converters.parallel_autograde import unfinished_marker  # noqa: E402
 from .course import CommandError, Course  # noqa: E402
@@ -120,8 +121,17 @@ def write_report(course: Course, assignment: str) -> Path:
     if graded.seconds:
         _plot_seconds(graded, folder / "seconds.png")
     page = folder / "class_report.html"
-    page.write_text(_page(assignment, graded))
+    similar_code = _similar_code(assignment, *similarity.current_comparison(course, assignment))
+    page.write_text(_page(assignment, graded, similar_code))
     return page
+
+
+def write_report_if_graded(course: Course, assignment: str) -> str:
+    """Write the class report if the assignment has been autograded; say where it is, or why there is none yet."""
+    if not course.students(assignment, "autograded"):
+        return (f"No class report yet: nothing of {assignment} autograded. `coursekit report {assignment}`, once it "
+                "is, shows these pairs.")
+    return f"Class report: {write_report(course, assignment)}"
 
 
 def _plot_scores(graded: ClassGrades, path: Path) -> None:
@@ -156,16 +166,58 @@ def _save(figure, path: Path) -> None:
     plt.close(figure)
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
+def _table(headers: list[str], rows: list[list[str]], css_class: str = "") -> str:
     """An HTML table of already escaped cells, or a line saying there is nothing to list."""
     if not rows:
         return "<p>None.</p>"
     head = "".join(f"<th>{header}</th>" for header in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    attributes = f' class="{css_class}"' if css_class else ""
+    return f"<table{attributes}><tr>{head}</tr>{body}</table>"
 
 
-def _page(assignment: str, graded: ClassGrades) -> str:
+def _similar_code(assignment: str, comparison: similarity.Comparison | None, current: bool) -> str:
+    """The "Similar code" section: each pair at or above the threshold, most similar first, with the two students'
+    code of each cell where they match side by side, the matching parts marked; or how to get the section."""
+    escape = html.escape
+    command = f"<code>coursekit similarity {escape(assignment)}</code>"
+    if comparison is None:
+        return (f"<p>Not compared yet: {command} compares the students' code, and this section then lists the pairs "
+                "whose code is alike.</p>")
+    if not current:
+        return f"<p>The submissions changed since the last comparison: run {command} again.</p>"
+    earlier = (f" and {comparison.earlier_students} of earlier years ({escape(', '.join(comparison.earlier))})"
+               if comparison.earlier else "")
+    unreadable = "".join(f"<p>Not compared: {escape(notebook)} ({escape(why)}).</p>"
+                         for notebook, why in comparison.unreadable.items())
+    pairs = "".join(_similar_pair(pair) for pair in comparison.pairs)
+    return (f"<p>{comparison.students} students' code compared{earlier}, cell by cell; the pairs whose score (the "
+            f"share of their code found in the other's) is at least {comparison.threshold:g}, most similar first. "
+            f"Similar code is a reason to look, not a verdict.</p>{unreadable}"
+            + (pairs or "<p>No pair at or above the threshold.</p>"))
+
+
+def _similar_pair(pair: similarity.Pair) -> str:
+    first, second = (html.escape(student) for student in pair.students)
+    cells = [[html.escape(match.cell), *(f"<pre>{_marked(code, spans)}</pre>"
+                                         for code, spans in zip(match.codes, match.matched))]
+             for match in pair.cells]
+    return (f"<h3>{first} and {second}: {pair.score:.0%}</h3><p>{pair.shares[0]:.0%} of {first}'s code is found in "
+            f"{second}'s, {pair.shares[1]:.0%} of {second}'s in {first}'s.</p>"
+            + _table(["cell", first, second], cells, css_class="code"))
+
+
+def _marked(code: str, spans: list[tuple[int, int]]) -> str:
+    """Code, escaped, with the given character ranges in <mark>."""
+    pieces, position = [], 0
+    for start, end in spans:
+        start = max(start, position)
+        pieces += [html.escape(code[position:start]), f"<mark>{html.escape(code[start:end])}</mark>"]
+        position = max(position, end)
+    return "".join(pieces) + html.escape(code[position:])
+
+
+def _page(assignment: str, graded: ClassGrades, similar_code: str) -> str:
     totals = graded.totals()
     escape = html.escape
     failures = _table(["students", "test", "message (numbers as #)"],
@@ -184,7 +236,10 @@ def _page(assignment: str, graded: ClassGrades) -> str:
 <html lang="en"><head>{CONTENT_SECURITY_POLICY_META}<meta charset="utf-8"><title>Class report: {escape(assignment)}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
-img{{max-width:100%}}</style></head><body>
+img{{max-width:100%}}td{{vertical-align:top}}
+table.code{{width:100%;table-layout:fixed}}table.code th:first-child{{width:9em}}
+pre{{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}}mark{{background:#ffe08a}}</style>
+</head><body>
 <h1>Class report: {escape(assignment)}</h1>
 <p>{len(totals)} students graded; mean autograded score {mean:.2f}.</p>
 <h2>Scores</h2><img src="scores.png" alt="score histogram">
@@ -196,5 +251,7 @@ img{{max-width:100%}}</style></head><body>
 <h2>Awaiting manual grading</h2>
 {manual}
 <h2>Grading time per submission</h2>{timing}
+<h2>Similar code</h2>
+{similar_code}
 </body></html>
 """

@@ -1,0 +1,237 @@
+"""Which pairs of students' solution code are suspiciously similar, for the class report's "Similar code" section.
+
+Each student's code is their notebooks' code solution cells, the cells left as released left out. Two students'
+cells of the same grade id are compared with copydetect's winnowing (MOSS's algorithm), on code whose names are
+normalised, so that renaming variables or reordering the functions of a cell does not hide a copy; the release's
+own code (signatures, docstrings, stubs) is boilerplate and never matches. A pair's score is the share of the two
+students' code found in the other's. Comparing cell by cell, never one student's whole code as one text, keeps two
+students who wrote different functions apart: in one text, the released stubs around each function would match.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from copydetect import CodeFingerprint, compare_files
+from copydetect.utils import get_token_coverage
+
+from . import grades, notebooks
+from .course import CommandError, Course
+
+# copydetect's default noise threshold: a match shorter than 25 characters of normalised code (names become V,
+# whitespace and comments go) is an idiom, not a copy. Every k-gram is kept (a winnowing window of 1): a window
+# keeps the smallest hash of each, and Python's string hashes change from one process to the next, so the scores
+# would too.
+NOISE = 25
+WINDOW = 1
+# Measured on tests/corpus/ (bench/similarity_threshold.py): correct work written independently scores at most 0.41
+# against each other (two students' SGD, whose structure the exercise dictates), a copy with its variables renamed and
+# its functions reordered 0.93. Below the middle: a class's whole notebooks, written apart, score less than its
+# most alike single functions, and a copy disguised by hand loses more than one disguised mechanically.
+DEFAULT_THRESHOLD = 0.6
+
+Code = dict[str, str]  # a student's code by solution cell label, the cells left as released left out
+
+
+@dataclass(frozen=True)
+class CellMatch:
+    """One solution cell in which two students' code matches: both codes, and the character ranges of each that
+    are found in the other's."""
+
+    cell: str
+    codes: tuple[str, str]
+    matched: tuple[list[tuple[int, int]], list[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class Pair:
+    students: tuple[str, str]
+    score: float  # the share of the two students' code found in the other's
+    shares: tuple[float, float]  # the share of each one's code found in the other's
+    cells: list[CellMatch]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison of a class: its pairs at or above the threshold, most similar first."""
+
+    assignment: str
+    threshold: float
+    students: int
+    earlier: list[str]  # the folders of earlier years' submissions compared with this year's
+    earlier_students: int
+    unreadable: dict[str, str]  # notebooks that could not be read, and why
+    digest: str  # of the code compared: the class's code changed since if it differs
+    pairs: list[Pair]
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=1))
+
+    @classmethod
+    def load(cls, path: Path) -> Comparison:
+        saved = json.loads(path.read_text())
+        pairs = [Pair(tuple(pair["students"]), pair["score"], tuple(pair["shares"]),
+                      [CellMatch(cell["cell"], tuple(cell["codes"]),
+                                 tuple([tuple(span) for span in spans] for spans in cell["matched"]))
+                       for cell in pair["cells"]])
+                 for pair in saved["pairs"]]
+        return cls(**{**saved, "pairs": pairs})
+
+    def summary(self) -> str:
+        earlier = f" and {self.earlier_students} of earlier years" if self.earlier else ""
+        lines = [f"{self.students} students compared{earlier}; {len(self.pairs)} pairs at or above {self.threshold:g}:"]
+        lines += [f"  {pair.score:.2f}  {pair.students[0]}  {pair.students[1]}" for pair in self.pairs]
+        lines += [f"not compared: {notebook} ({why})" for notebook, why in self.unreadable.items()]
+        return "\n".join(lines)
+
+
+def results_path(course: Course, assignment: str) -> Path:
+    return course.root / "reports" / assignment / "similarity.json"
+
+
+def compare_class(course: Course, assignment: str, earlier: list[Path], threshold: float) -> Comparison:
+    """Compare the code of the students who handed the assignment in with each other's, and with earlier years'
+    (each folder holding <student>/<notebook>.ipynb), and save the comparison where the class report reads it."""
+    released = released_code(course, assignment)
+    unreadable: dict[str, str] = {}
+    this_year = class_code(course, assignment, released, unreadable)
+    earlier_years = {}
+    for folder in earlier:
+        earlier_years.update(earlier_code(course, assignment, folder, released, unreadable))
+    comparison = Comparison(assignment, threshold, len(this_year), [str(folder) for folder in earlier],
+                            len(earlier_years), unreadable, digest(released, this_year),
+                            similar_pairs(this_year, earlier_years, released, threshold))
+    comparison.save(results_path(course, assignment))
+    return comparison
+
+
+def current_comparison(course: Course, assignment: str) -> tuple[Comparison | None, bool]:
+    """The assignment's saved comparison, if any, and whether it is still that of the class's code."""
+    path = results_path(course, assignment)
+    if not path.is_file():
+        return None, False
+    comparison = Comparison.load(path)
+    released = released_code(course, assignment)
+    return comparison, comparison.digest == digest(released, class_code(course, assignment, released, {}))
+
+
+def released_code(course: Course, assignment: str) -> Code:
+    """The code solution cells of the assignment's student version: the boilerplate every student starts from."""
+    names = course.notebook_names(assignment)
+    paths = [course.notebook(assignment, "release", None, name) for name in names]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise CommandError(f"no student version {', '.join(missing)}: run `coursekit release {assignment}` first")
+    return {label: code for name, path in zip(names, paths)
+            for label, code in _code_cells(notebooks.read(path), name, len(names)).items()}
+
+
+def class_code(course: Course, assignment: str, released: Code, unreadable: dict[str, str]) -> dict[str, Code]:
+    """The code of each student who handed the assignment in (submitted/)."""
+    names = course.notebook_names(assignment)
+    return {student: student_code(course.folder(assignment, "submitted", student), names, released, unreadable)
+            for student in course.students(assignment, "submitted")}
+
+
+def earlier_code(course: Course, assignment: str, folder: Path, released: Code,
+                 unreadable: dict[str, str]) -> dict[str, Code]:
+    """The code of each student of an earlier year, from a folder of <student>/<notebook>.ipynb, by
+    `<folder's name>/<student>` (no student id of this year has a slash)."""
+    names = course.notebook_names(assignment)
+    students = sorted(path.name for path in folder.iterdir()
+                      if any((path / f"{name}.ipynb").is_file() for name in names)) if folder.is_dir() else []
+    if not students:
+        raise CommandError(f"no earlier submissions in {folder}: it should hold <student>/<notebook>.ipynb, the "
+                           f"notebooks of {assignment} ({', '.join(f'{name}.ipynb' for name in names)})")
+    return {f"{folder.name}/{student}": student_code(folder / student, names, released, unreadable)
+            for student in students}
+
+
+def student_code(folder: Path, names: list[str], released: Code, unreadable: dict[str, str]) -> Code:
+    """A student's code, from the assignment's notebooks in their folder, the cells left as released left out;
+    notebooks that cannot be read are added to `unreadable`."""
+    code: Code = {}
+    for name in names:
+        path = folder / f"{name}.ipynb"
+        if not path.is_file():  # a notebook the student did not hand in
+            continue
+        try:
+            notebook = notebooks.read(path)
+        except (OSError, ValueError) as error:  # not JSON, not UTF-8, not a notebook
+            unreadable[str(path)] = str(error).split("\n")[0]
+            continue
+        code.update({label: source for label, source in _code_cells(notebook, name, len(names)).items()
+                     if source != released.get(label)})
+    return code
+
+
+def _code_cells(notebook, name: str, notebooks_in_assignment: int) -> Code:
+    return {grades.cell_label(name, cell_id, notebooks_in_assignment): cell.source
+            for cell_id, cell in notebooks.solution_cells(notebook).items() if cell.cell_type == "code"}
+
+
+def digest(released: Code, this_year: dict[str, Code]) -> str:
+    return hashlib.sha256(json.dumps([released, this_year], sort_keys=True).encode()).hexdigest()
+
+
+def similar_pairs(this_year: dict[str, Code], earlier_years: dict[str, Code], released: Code,
+                  threshold: float) -> list[Pair]:
+    """The pairs of students whose code matches somewhere with a score at or above the threshold, most similar
+    first: this year's students with each other and with earlier years' (never earlier years' with each other)."""
+    boilerplate = set().union(*(fingerprint(code).hashes for code in released.values()))
+    codes = {**this_year, **earlier_years}
+    fingerprints = {student: {cell: fingerprint(_released_lines_blanked(source, released.get(cell, "")), boilerplate)
+                              for cell, source in code.items()}
+                    for student, code in codes.items()}
+    pairs = (_pair(first, second, codes, fingerprints)
+             for first, second in [*itertools.combinations(this_year, 2), *itertools.product(this_year, earlier_years)])
+    return sorted((pair for pair in pairs if pair.cells and pair.score >= threshold),
+                  key=lambda pair: (-pair.score, pair.students))
+
+
+def _released_lines_blanked(code: str, released: str) -> str:
+    """A cell's code with the lines it kept from the release (the signature, the docstring) as spaces. The release's
+    k-grams are boilerplate, but those that run from a signature into the student's first statement are not, and
+    would match any two students who start alike (as the exercise often tells them to). Spaces keep every character
+    where it was, for the ranges that mark the matches in the code as written."""
+    kept = {line.strip() for line in released.splitlines()} - {""}
+    return "".join(re.sub(r"[^\r\n]", " ", line) if line.strip() in kept else line
+                   for line in code.splitlines(keepends=True))
+
+
+def fingerprint(code: str, boilerplate: set[int] | frozenset[int] = frozenset()) -> CodeFingerprint:
+    """copydetect's fingerprint of one cell's code, the boilerplate's k-grams taken out. Taken out here rather than
+    by copydetect's `boilerplate` argument: copydetect 0.5.0 intersects the k-grams with numpy's `assume_unique`
+    although a student's code may repeat one, and so leaves a repeated boilerplate k-gram in once."""
+    found = CodeFingerprint("cell.py", NOISE, WINDOW, language="python", fp=io.StringIO(code))
+    found.hash_idx = {kgram: where for kgram, where in found.hash_idx.items() if kgram not in boilerplate}
+    found.hashes = set(found.hash_idx)
+    found.token_coverage = get_token_coverage(found.hash_idx, NOISE, len(found.filtered_code))
+    return found
+
+
+def _pair(first: str, second: str, codes: dict[str, Code], fingerprints: dict[str, dict[str, CodeFingerprint]]) -> Pair:
+    """How much of two students' code matches, cell by cell (cells of the same grade id)."""
+    matched = [0.0, 0.0]
+    cells = []
+    for cell, one in fingerprints[first].items():
+        other = fingerprints[second].get(cell)
+        if other is None:
+            continue
+        overlap, similarities, slices = compare_files(one, other)
+        if not overlap:
+            continue
+        matched[0] += similarities[0] * one.token_coverage
+        matched[1] += similarities[1] * other.token_coverage
+        cells.append(CellMatch(cell, (codes[first][cell], codes[second][cell]),
+                               tuple([(int(start), int(end)) for start, end in zip(*spans)] for spans in slices)))
+    sizes = [sum(found.token_coverage for found in fingerprints[student].values()) for student in (first, second)]
+    shares = tuple(float(part / size) if size else 0.0 for part, size in zip(matched, sizes))
+    score = float(sum(matched) / sum(sizes)) if sum(sizes) else 0.0
+    return Pair((first, second), score, shares, cells)

@@ -1,0 +1,101 @@
+"""The similarity report's logic on code in memory: what is compared with what, what the release's own code counts
+for, a comparison saved and read back, and the section's markup (everything escaped)."""
+from __future__ import annotations
+
+from coursekit import report, similarity
+
+RELEASED = {
+    "softmax": 'def softmax(A):\n    """Row-wise softmax."""\n    # YOUR CODE HERE\n    raise NotImplementedError()',
+    "predict": ('def predict(W, Phi):\n    """The predicted classes."""\n    # YOUR CODE HERE\n'
+                '    raise NotImplementedError()'),
+}
+SOFTMAX = '''def softmax(A):
+    """Row-wise softmax."""
+    shifted = A - A.max(axis=1, keepdims=True)
+    exponentials = np.exp(shifted)
+    return exponentials / exponentials.sum(axis=1, keepdims=True)
+'''
+RENAMED = SOFTMAX.replace("shifted", "s").replace("exponentials", "e")
+PREDICT = '''def predict(W, Phi):
+    """The predicted classes."""
+    scores = Phi @ W
+    best = np.argmax(scores, axis=1)
+    return best.astype(int)
+'''
+
+
+def pairs(this_year, earlier_years=None, threshold=0.0):
+    return {pair.students: pair for pair in similarity.similar_pairs(this_year, earlier_years or {}, RELEASED,
+                                                                     threshold)}
+
+
+def test_renamed_variables_do_not_hide_a_copy():
+    found = pairs({"ann": {"softmax": SOFTMAX}, "bob": {"softmax": RENAMED}})
+    assert found[("ann", "bob")].score == 1.0 and found[("ann", "bob")].shares == (1.0, 1.0)
+
+
+def test_the_releases_code_matches_nothing():
+    found = pairs({"ann": dict(RELEASED), "bob": dict(RELEASED), "cat": {"softmax": SOFTMAX}})
+    assert found == {}
+
+
+def test_the_releases_lines_are_not_marked_and_keep_their_place():
+    match = pairs({"ann": {"softmax": SOFTMAX}, "bob": {"softmax": RENAMED}})[("ann", "bob")].cells[0]
+    (start, end), = match.matched[0]
+    assert SOFTMAX[start:end].startswith("shifted = A") and SOFTMAX[end:] == "\n"
+
+
+def test_code_shorter_than_the_noise_threshold_counts_for_nothing():
+    one_liner = 'def predict(W, Phi):\n    """The predicted classes."""\n    return (Phi @ W).argmax(axis=1)\n'
+    assert pairs({"ann": {"predict": one_liner}, "bob": {"predict": one_liner}}) == {}
+
+
+def test_only_cells_of_the_same_grade_id_are_compared():
+    found = pairs({"ann": {"softmax": SOFTMAX}, "bob": {"predict": SOFTMAX.replace("softmax", "predict")}})
+    assert found == {}
+
+
+def test_a_student_with_code_of_their_own_lowers_the_pairs_score():
+    found = pairs({"ann": {"softmax": SOFTMAX}, "bob": {"softmax": RENAMED, "predict": PREDICT}})[("ann", "bob")]
+    assert found.shares[0] == 1.0 and 0 < found.shares[1] < 1
+    assert found.shares[1] < found.score < found.shares[0]
+
+
+def test_earlier_years_are_compared_with_this_year_only_and_nobody_with_themselves():
+    found = pairs({"ann": {"softmax": SOFTMAX}}, {"2024/bob": {"softmax": SOFTMAX}, "2024/cat": {"softmax": SOFTMAX}})
+    assert set(found) == {("ann", "2024/bob"), ("ann", "2024/cat")}
+
+
+def test_pairs_below_the_threshold_are_left_out_and_the_others_ranked():
+    this_year = {"ann": {"softmax": SOFTMAX}, "bob": {"softmax": RENAMED, "predict": PREDICT},
+                 "cat": {"softmax": SOFTMAX}}
+    ranked = similarity.similar_pairs(this_year, {}, RELEASED, 0.0)
+    assert [pair.students for pair in ranked] == [("ann", "cat"), ("ann", "bob"), ("bob", "cat")]
+    assert [pair.students for pair in similarity.similar_pairs(this_year, {}, RELEASED, 0.9)] == [("ann", "cat")]
+
+
+def test_a_comparison_reads_back_as_it_was_saved(tmp_path):
+    comparison = similarity.Comparison("tp1", 0.6, 2, [], 0, {"x.ipynb": "not JSON"}, "digest",
+                                       similarity.similar_pairs({"ann": {"softmax": SOFTMAX},
+                                                                 "bob": {"softmax": RENAMED}}, {}, RELEASED, 0.6))
+    comparison.save(tmp_path / "similarity.json")
+    assert similarity.Comparison.load(tmp_path / "similarity.json") == comparison
+
+
+def test_the_section_escapes_ids_and_code_and_marks_the_matches():
+    hostile = "<img src=x onerror=alert(1)>"
+    code = "x = '<script>alert(1)</script>'\ny = 2\n"
+    pair = similarity.Pair((hostile, "bob"), 0.9, (0.9, 0.9), [similarity.CellMatch(
+        "<b>cell</b>", (code, code), ([(0, 5)], [(4, 31)]))])
+    comparison = similarity.Comparison("tp1", 0.6, 2, [], 0, {}, "digest", [pair])
+    section = report._similar_code("tp1", comparison, True)
+    assert "<script" not in section and "<img" not in section and "<b>" not in section
+    assert "<pre><mark>x = &#x27;</mark>&lt;script&gt;" in section
+    assert "<pre>x = <mark>&#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27;</mark>\ny = 2\n</pre>" in section
+
+
+def test_the_section_says_how_to_get_it_or_that_it_is_stale():
+    assert "coursekit similarity tp1" in report._similar_code("tp1", None, False)
+    comparison = similarity.Comparison("tp1", 0.6, 2, [], 0, {}, "digest", [])
+    assert "changed since" in report._similar_code("tp1", comparison, False)
+    assert "No pair at or above the threshold" in report._similar_code("tp1", comparison, True)
