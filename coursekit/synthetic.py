@@ -105,24 +105,34 @@ def fill(release: NotebookNode, solutions: dict[str, str]) -> NotebookNode:
     return submission
 
 
-def submissions(course: Course, assignment: str, cases: list[Case], *,
-                with_untouched_release: bool = True) -> dict[str, NotebookNode]:
+def submissions(course: Course, assignment: str, cases: list[Case], *, with_untouched_release: bool = True,
+                own_code_only: bool = False) -> dict[str, NotebookNode]:
     """One submission per case, by student id (the case's name), and the untouched release if asked, for an
-    assignment of one notebook."""
+    assignment of one notebook. With `own_code_only`, the cells a case does not write are left as released rather
+    than given the reference's solution (for the similarity report's tests, where the reference's code in every
+    case would make them all alike)."""
     master = notebooks.read(course.notebook(assignment, "source"))
     release = notebooks.read(course.notebook(assignment, "release"))
-    notebooks_by_student = {case.name: fill(release, case.solutions(master)) for case in cases}
+    notebooks_by_student = {case.name: fill(release, _filled_cells(case, master, own_code_only)) for case in cases}
     if with_untouched_release:
         notebooks_by_student[UNTOUCHED_RELEASE] = release
     return notebooks_by_student
 
 
-def write_class(course: Course, assignment: str, cases: list[Case], *, with_untouched_release: bool = True) -> list[str]:
-    """Write one submission per case (and the untouched release) into the course's submitted/ folder.
+def _filled_cells(case: Case, master: NotebookNode, own_code_only: bool) -> dict[str, str]:
+    solutions = case.solutions(master)
+    return {cell_id: solutions[cell_id] for cell_id in case.functions} if own_code_only else solutions
+
+
+def write_class(course: Course, assignment: str, cases: list[Case], *, with_untouched_release: bool = True,
+                own_code_only: bool = False) -> list[str]:
+    """Write one submission per case (and the untouched release) into the course's submitted/ folder; see
+    `submissions` for `own_code_only`.
 
     Returns the student ids, which are the case names (and `untouched_release`).
     """
-    by_student = submissions(course, assignment, cases, with_untouched_release=with_untouched_release)
+    by_student = submissions(course, assignment, cases, with_untouched_release=with_untouched_release,
+                             own_code_only=own_code_only)
     for student, notebook in by_student.items():
         path = course.notebook(assignment, "submitted", student)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 import pytest
 
 from coursekit import notebooks, synthetic
+from coursekit.tp1 import ASSIGNMENT
+
+from repository import REPOSITORY
 
 
 def write_case(tmp_path, text):
@@ -23,6 +26,15 @@ def test_a_case_replaces_only_its_own_cells(tmp_path, master, release):
     assert submission["softmax"].source.startswith("def softmax(A):\n    return np.exp(A) / np.exp(A).sum(axis=0)")
     assert submission["gradient"].source == notebooks.reference_solutions(master)["gradient"]
     assert "### BEGIN SOLUTION" not in submission["gradient"].source
+
+
+def test_with_its_own_code_only_a_case_leaves_the_other_cells_as_released(release):
+    case = synthetic.Case("softmax_only", "", {"softmax": "def softmax(A):\n    return A\n"}, frozenset())
+    submission = synthetic.submissions(REPOSITORY, ASSIGNMENT, [case], with_untouched_release=False,
+                                       own_code_only=True)["softmax_only"]
+    cells, released = notebooks.solution_cells(submission), notebooks.solution_cells(release)
+    assert cells["softmax"].source == "def softmax(A):\n    return A\n"
+    assert all(cell.source == released[cell_id].source for cell_id, cell in cells.items() if cell_id != "softmax")
 
 
 @pytest.mark.parametrize("text, complaint", [

@@ -1,0 +1,194 @@
+"""A class handed in for the similarity report (tests/test_similarity.py, bench/similarity_threshold.py): the
+reference; the corpus's correct alternatives, written independently, each holding only the code it writes (the
+other cells as released: the reference's code, in every case, would make them all alike); a student who wrote the
+whole notebook their own way, with helper functions; a copy of that student's code, disguised; and the release
+handed in untouched, twice."""
+from __future__ import annotations
+
+import ast
+import shutil
+
+from coursekit import synthetic, tp1
+from coursekit.course import Course
+from coursekit.tp1 import ASSIGNMENT
+from repository import REPOSITORY
+
+ORIGINAL = "original_author"
+COPY = "renamed_and_reordered_copy"
+UNTOUCHED_TWIN = "untouched_release_twin"
+
+# The original's code by solution cell: correct, written apart from the reference and the corpus, several cells
+# holding helper functions next to the graded one.
+ORIGINAL_CODE = {
+    "make_blobs": '''
+def class_centres(n_classes, radius):
+    theta = np.linspace(0, 2 * np.pi, n_classes, endpoint=False)
+    return radius * np.stack((np.cos(theta), np.sin(theta)), axis=1)
+
+
+def make_blobs(n_per_class, n_classes=3, radius=2.0, std=1.0, seed=None):
+    generator = np.random.default_rng(seed)
+    labels = np.arange(n_classes).repeat(n_per_class)
+    noise = generator.normal(0.0, std, size=(labels.shape[0], 2))  # one draw for the whole set
+    points = class_centres(n_classes, radius)[labels] + noise
+    return points, labels
+''',
+    "add_bias": '''
+def add_bias(X):
+    ones = np.ones((X.shape[0], 1))
+    return np.concatenate((X, ones), axis=1)
+''',
+    "softmax": '''
+def softmax(A):
+    stable = A - np.max(A, axis=1, keepdims=True)  # exp never overflows
+    exponentials = np.exp(stable)
+    totals = np.sum(exponentials, axis=1, keepdims=True)
+    return exponentials / totals
+''',
+    "one_hot": '''
+def one_hot(t, n_classes):
+    identity = np.eye(n_classes)
+    return identity[np.asarray(t)]
+''',
+    "cross_entropy": '''
+def log_softmax_rows(scores):
+    biggest = np.max(scores, axis=1, keepdims=True)
+    return scores - biggest - np.log(np.sum(np.exp(scores - biggest), axis=1, keepdims=True))
+
+
+def cross_entropy(W, Phi, t):
+    log_probabilities = log_softmax_rows(Phi @ W)
+    picked = log_probabilities[np.arange(Phi.shape[0]), t]
+    return float(-np.sum(picked))
+''',
+    "gradient": '''
+def probabilities(W, Phi):
+    return softmax(Phi @ W)
+
+
+def gradient(W, Phi, t):
+    errors = probabilities(W, Phi) - one_hot(t, W.shape[1])
+    return Phi.T @ errors
+''',
+    "numerical_gradient": '''
+def numerical_gradient(f, W, eps=1e-5):
+    W = np.array(W, dtype=float)
+    result = np.zeros_like(W)
+    for i in range(W.shape[0]):
+        for j in range(W.shape[1]):
+            shifted_up = W.copy()
+            shifted_up[i, j] += eps
+            shifted_down = W.copy()
+            shifted_down[i, j] -= eps
+            result[i, j] = (f(shifted_up) - f(shifted_down)) / (2 * eps)
+    return result
+''',
+    "sgd": '''
+def step_size(learning_rate, decay, updates_done):
+    return learning_rate / (1.0 + decay * updates_done)
+
+
+def one_epoch(W, Phi, t, order, learning_rate, decay, updates_done):
+    for sample in order:
+        rate = step_size(learning_rate, decay, updates_done)
+        W = W - rate * gradient(W, Phi[[sample]], t[[sample]])
+        updates_done += 1
+    return W, updates_done
+
+
+def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None):
+    generator = np.random.default_rng(seed)
+    W = np.zeros((Phi.shape[1], n_classes))
+    history = []
+    updates_done = 0
+    for _ in range(n_epochs):
+        order = generator.permutation(Phi.shape[0])
+        W, updates_done = one_epoch(W, Phi, t, order, learning_rate, decay, updates_done)
+        history.append(cross_entropy(W, Phi, t))
+    return W, np.asarray(history)
+''',
+    # Written apart from the corpus, this came out as tests/corpus/correct/gradient_descent_in_place.py with other
+    # names, and confusion_matrix below as confusion_matrix_int32_loop.py: short functions have few ways to be written.
+    "gradient_descent": '''
+def gradient_descent(Phi, t, n_classes, learning_rate, n_iters):
+    W = np.zeros((Phi.shape[1], n_classes))
+    history = np.empty(n_iters)
+    for iteration in range(n_iters):
+        W -= learning_rate * gradient(W, Phi, t)
+        history[iteration] = cross_entropy(W, Phi, t)
+    return W, history
+''',
+    "predict": '''
+def predict(W, Phi):
+    scores = Phi @ W
+    return scores.argmax(axis=1)
+''',
+    "accuracy": '''
+def accuracy(t_true, t_pred):
+    hits = np.asarray(t_true) == np.asarray(t_pred)
+    return hits.sum() / hits.size
+''',
+    "confusion_matrix": '''
+def confusion_matrix(t_true, t_pred, n_classes):
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    for actual, guessed in zip(t_true, t_pred):
+        counts[actual, guessed] += 1
+    return counts
+''',
+    "random_relu_features": '''
+def relu(values):
+    return np.maximum(values, 0.0)
+
+
+def random_relu_features(X, n_hidden, seed=None):
+    generator = np.random.default_rng(seed)
+    weights = generator.normal(size=(X.shape[1], n_hidden))
+    offsets = generator.normal(size=n_hidden)
+    hidden = relu(X @ weights + offsets)
+    return np.hstack((hidden, np.ones((X.shape[0], 1))))
+''',
+}
+
+
+def renamed_and_reordered(source: str) -> str:
+    """A cell's code as a copier disguises it, mechanically: every name it assigns and every helper function renamed
+    (the graded function's name and parameters, the contract, kept), the cell's functions in reverse order, and the
+    layout ast.unparse gives (comments and blank lines gone)."""
+    module = ast.parse(source)
+    functions = [statement for statement in module.body if isinstance(statement, ast.FunctionDef)]
+    parameters = {argument.arg for function in functions for argument in function.args.args}
+    assigned = {node.id for node in ast.walk(module) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    helpers = {function.name for function in functions[:-1]}  # a cell's graded function comes last
+    new_names = {name: f"name_{index}" for index, name in enumerate(sorted((assigned - parameters) | helpers))}
+    for node in ast.walk(module):
+        if isinstance(node, ast.Name):
+            node.id = new_names.get(node.id, node.id)
+        elif isinstance(node, ast.FunctionDef):
+            node.name = new_names.get(node.name, node.name)
+    reversed_functions = iter(functions[::-1])
+    module.body = [next(reversed_functions) if isinstance(statement, ast.FunctionDef) else statement
+                   for statement in module.body]
+    return ast.unparse(module)
+
+
+def independent_work() -> list[synthetic.Case]:
+    """The reference and the corpus's correct alternatives: each written without seeing the others."""
+    return [synthetic.Case.reference(), *(case for case in tp1.corpus_cases(REPOSITORY) if not case.loses_points_in)]
+
+
+def submitted(course: Course) -> Course:
+    """Hand the class in: the reference, the correct alternatives, the original and its copy, the untouched
+    release twice, in submitted/ (nothing graded)."""
+    shutil.copytree(REPOSITORY.folder(ASSIGNMENT, "release"), course.folder(ASSIGNMENT, "release"))
+    reference, *alternatives = independent_work()
+    synthetic.write_class(course, ASSIGNMENT, [reference])  # and the untouched release
+    original = {cell: code.strip() for cell, code in ORIGINAL_CODE.items()}
+    synthetic.write_class(course, ASSIGNMENT, [
+        *alternatives, _case(ORIGINAL, original), _case(COPY, {cell: renamed_and_reordered(code)
+                                                               for cell, code in original.items()}),
+        _case(UNTOUCHED_TWIN, {})], with_untouched_release=False, own_code_only=True)
+    return course
+
+
+def _case(name: str, functions: dict[str, str]) -> synthetic.Case:
+    return synthetic.Case(name, "", functions, frozenset())
