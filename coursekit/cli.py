@@ -1,8 +1,9 @@
 """The `coursekit` command, run from the course folder as nbgrader's commands are: `release` regenerates the
 student versions; `intake <assignment>` takes a class's submissions in; `autograde <assignment>` grades them in
-parallel, in the sandbox; `report <assignment>` writes the class report; `export <assignment>` writes Moodle's
-grading worksheet and feedback zip; `selfcheck` runs a student's notebooks and lists the test cells that pass.
-TP1's own tooling: `demo` runs the main job; `fairness` prints the tests' report.
+parallel, in the sandbox; `report <assignment>` writes the class report; `similarity <assignment>` lists the pairs
+of students whose code is alike, in the class report; `export <assignment>` writes Moodle's grading worksheet and
+feedback zip; `selfcheck` runs a student's notebooks and lists the test cells that pass. TP1's own tooling: `demo`
+runs the main job; `fairness` prints the tests' report.
 
 `selfcheck` is the students' and needs only nbformat and nbclient; the other commands are the instructor's and
 import nbgrader only when they run (the package's `instructor` extra).
@@ -58,6 +59,13 @@ def parser() -> argparse.ArgumentParser:
                         help="export the students whose written answers await a grade, those answers counted 0")
     export.add_argument("--moodle-feedback", type=Path, metavar="ZIP", help="write the zip of feedback pages Moodle "
                                                                             "takes (Upload multiple feedback files)")
+    similar = commands.add_parser("similarity", help="the pairs of students whose solution code is alike, for the "
+                                                     "class report's Similar code section")
+    similar.add_argument("assignment")
+    similar.add_argument("--earlier", type=Path, action="append", default=[],
+                         help="a folder of an earlier year's <student_id>/<notebook>.ipynb to compare with (repeatable)")
+    similar.add_argument("--threshold", type=float, default=None,
+                         help="the lowest score listed, from 0 to 1 (default: see the README)")
     demo = commands.add_parser("demo", help="TP1: run the whole pipeline on a synthetic class")
     demo.add_argument("--folder", type=Path, help="the course folder to create (emptied first; default: build/demo)")
     fairness = commands.add_parser("fairness", help="TP1: which mistakes each test catches, and how often correct "
@@ -96,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_instructor_command(arguments: argparse.Namespace) -> str:
     """Run an instructor's command in the course folder (the working folder); return what it has to say."""
-    from . import demo, fairness, intake, report
+    from . import demo, fairness, intake, report, similarity
     from .course import Course
 
     course = Course.here()
@@ -112,6 +120,10 @@ def run_instructor_command(arguments: argparse.Namespace) -> str:
         return f"Class report: {report.write_report(course, arguments.assignment)}"
     if arguments.command == "export":
         return export_to_moodle(course, arguments)
+    if arguments.command == "similarity":
+        threshold = similarity.DEFAULT_THRESHOLD if arguments.threshold is None else arguments.threshold
+        compared = similarity.compare_class(course, arguments.assignment, arguments.earlier, threshold)
+        return f"{compared.summary()}\n{report.write_report_if_graded(course, arguments.assignment)}"
     if arguments.folder:
         taken = intake.take_folder(course, arguments.assignment, arguments.folder)
     elif arguments.moodle_zip:
