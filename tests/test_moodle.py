@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from nbgrader.api import Gradebook
 
-from coursekit import moodle, synthetic, synthetic_moodle, tp1
+from coursekit import demo, moodle, synthetic, synthetic_moodle, tp1
 from coursekit.course import CommandError, Course
 from coursekit.plugins.moodle_worksheet import read_worksheet
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK, NOTEBOOK_FILE
@@ -155,3 +155,13 @@ def test_a_grade_already_in_moodle_is_replaced_and_named_and_extra_credit_stops_
     assert rows[ELODIE].grade == 20 and f"replacing a grade or comment already in Moodle's worksheet ({ELODIE})" in said
     assert rows[ZOE].grade == 20  # 25 points of extra credit: Moodle would refuse anything above its maximum
     assert f"1 above the maximum with extra credit, given the maximum ({ZOE})" in said, said
+
+
+def test_the_demo_hands_back_to_moodle_a_grade_and_a_page_for_each_student_it_graded(demo_course):
+    graded = set(demo_course.students(ASSIGNMENT, "autograded"))
+    rows = {row.participant: row for row in
+            import_worksheet((demo_course.root / "moodle_worksheet.csv").read_bytes(), "en")}
+    assert {student for student, row in rows.items() if row.grade is not None} == graded
+    assert len(set(rows) - graded) == len(demo.BROKEN_SUBMISSIONS) + 1  # and the participant who handed nothing in
+    with zipfile.ZipFile(demo_course.root / "moodle_feedback.zip") as archive:
+        assert {file.participant for file in import_feedback_zip(archive)} == graded
