@@ -121,9 +121,26 @@ def write_report(course: Course, assignment: str) -> Path:
     if graded.seconds:
         _plot_seconds(graded, folder / "seconds.png")
     page = folder / "class_report.html"
-    similar_code = _similar_code(assignment, *similarity.current_comparison(course, assignment))
-    page.write_text(_page(assignment, graded, similar_code))
+    # A student's text (their code, their id, the messages of their failures) may hold what UTF-8 cannot encode, a
+    # lone surrogate written as \ud800 in a notebook's JSON: it becomes "?" rather than stop the class report.
+    page.write_text(_page(assignment, graded, similar_code_section(course, assignment)), encoding="utf-8",
+                    errors="replace")
     return page
+
+
+def similar_code_section(course: Course, assignment: str) -> str:
+    """The "Similar code" section, or one line saying why it cannot be shown: it never stops the class report."""
+    try:
+        return _similar_code(assignment, *similarity.current_comparison(course, assignment))
+    except CommandError as error:  # the release removed since the comparison
+        return f"<p>Similar code not shown: {html.escape(str(error))}.</p>"
+    # Broad on purpose: similarity.json is a file anyone may have edited or cut short, and whatever it holds, the
+    # rest of the class report is still written.
+    except Exception as error:
+        path = similarity.results_path(course, assignment)
+        return (f"<p>Similar code not shown: {html.escape(str(path))} cannot be read ({type(error).__name__}: "
+                f"{html.escape(str(error))}); <code>coursekit similarity {html.escape(assignment)}</code> writes it "
+                "again.</p>")
 
 
 def write_report_if_graded(course: Course, assignment: str) -> str:

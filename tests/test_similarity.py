@@ -151,3 +151,18 @@ def test_the_report_keeps_the_section_while_the_code_compared_is_unchanged(brows
     assert page.locator("h2:text-is('Similar code') ~ h3").count() == 0
     assert f"run coursekit similarity {ASSIGNMENT} again" in page.locator("body").inner_text()
     page.close()
+
+
+def test_a_lone_surrogate_in_a_students_code_is_written_as_a_question_mark(graded_copies, tmp_path):
+    course = copy_of(graded_copies, tmp_path / "course")
+    path = course.notebook(ASSIGNMENT, "submitted", COPY)
+    notebook = notebooks.read(path)
+    notebooks.solution_cells(notebook)["softmax"].source += "\n# lone SURROGATE"
+    # JSON may hold \ud800 alone, which UTF-8 cannot encode: written by hand, as a student's editor may
+    path.write_text(nbformat.writes(notebook).replace("SURROGATE", "\\ud800"))
+
+    course.coursekit("similarity", ASSIGNMENT)
+    course.coursekit("report", ASSIGNMENT)
+
+    page = (course.root / "reports" / ASSIGNMENT / "class_report.html").read_text()
+    assert "# lone ?" in page and "Similar code not shown" not in page

@@ -2,7 +2,13 @@
 for, a comparison saved and read back, and the section's markup (everything escaped)."""
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
 from coursekit import report, similarity
+from coursekit.tp1 import ASSIGNMENT
+from repository import REPOSITORY
 
 RELEASED = {
     "softmax": 'def softmax(A):\n    """Row-wise softmax."""\n    # YOUR CODE HERE\n    raise NotImplementedError()',
@@ -99,3 +105,29 @@ def test_the_section_says_how_to_get_it_or_that_it_is_stale():
     comparison = similarity.Comparison("tp1", 0.6, 2, [], 0, {}, "digest", [])
     assert "changed since" in report._similar_code("tp1", comparison, False)
     assert "No pair at or above the threshold" in report._similar_code("tp1", comparison, True)
+
+
+@pytest.fixture
+def released(tmp_path):
+    """A course with TP1's student version and nobody's submission."""
+    course = REPOSITORY.copy_to(tmp_path / "course")
+    shutil.copytree(REPOSITORY.folder(ASSIGNMENT, "release"), course.folder(ASSIGNMENT, "release"))
+    return course
+
+
+@pytest.mark.parametrize("saved", ["{}", '{"assignment": "tp1"', '{"pairs": [{"students": 3}]}'])
+def test_a_comparison_that_cannot_be_read_leaves_one_line_in_the_section(released, saved):
+    path = similarity.results_path(released, ASSIGNMENT)
+    path.parent.mkdir(parents=True)
+    path.write_text(saved)
+    section = report.similar_code_section(released, ASSIGNMENT)
+    assert section.startswith("<p>Similar code not shown:") and "cannot be read" in section
+    assert section.count("<p>") == 1 and f"coursekit similarity {ASSIGNMENT}" in section
+
+
+def test_a_release_removed_since_the_comparison_leaves_one_line_in_the_section(released):
+    similarity.Comparison(ASSIGNMENT, 0.6, 0, [], 0, {}, "digest", []).save(similarity.results_path(released,
+                                                                                                    ASSIGNMENT))
+    shutil.rmtree(released.folder(ASSIGNMENT, "release"))
+    section = report.similar_code_section(released, ASSIGNMENT)
+    assert section.startswith("<p>Similar code not shown:") and f"coursekit release {ASSIGNMENT}" in section
