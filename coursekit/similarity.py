@@ -162,18 +162,29 @@ def student_code(folder: Path, names: list[str], released: Code, unreadable: dic
         if not path.is_file():  # a notebook the student did not hand in
             continue
         try:
-            notebook = notebooks.read(path)
-        except (OSError, ValueError) as error:  # not JSON, not UTF-8, not a notebook
-            unreadable[str(path)] = str(error).split("\n")[0]
+            cells = _code_cells(notebooks.read(path), name, len(names))
+        # Broad on purpose: a student's notebook is hostile input (and an earlier year's never went through intake):
+        # not JSON, not UTF-8, not a notebook, a cell without source or a grade id that is a number, it may break
+        # any assumption of the code that reads it, and one such notebook must not stop the comparison of the class.
+        except Exception as error:
+            first_line = str(error).strip().split("\n")[0]
+            unreadable[str(path)] = f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
             continue
-        code.update({label: source for label, source in _code_cells(notebook, name, len(names)).items()
-                     if source != released.get(label)})
+        code.update({label: source for label, source in cells.items() if source != released.get(label)})
     return code
 
 
 def _code_cells(notebook, name: str, notebooks_in_assignment: int) -> Code:
-    return {grades.cell_label(name, cell_id, notebooks_in_assignment): cell.source
-            for cell_id, cell in notebooks.solution_cells(notebook).items() if cell.cell_type == "code"}
+    code: Code = {}
+    for cell_id, cell in notebooks.solution_cells(notebook).items():
+        if cell.cell_type != "code":
+            continue
+        if not isinstance(cell_id, str):
+            raise ValueError(f"a solution cell's grade id is {cell_id!r}, not text")
+        if not isinstance(cell.source, str):
+            raise ValueError(f"the source of solution cell {cell_id} is {type(cell.source).__name__}, not text")
+        code[grades.cell_label(name, cell_id, notebooks_in_assignment)] = cell.source
+    return code
 
 
 def digest(released: Code, this_year: dict[str, Code]) -> str:

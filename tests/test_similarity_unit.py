@@ -2,9 +2,11 @@
 for, a comparison saved and read back, and the section's markup (everything escaped)."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from coursekit import report, similarity
 from coursekit.tp1 import ASSIGNMENT
@@ -131,3 +133,37 @@ def test_a_release_removed_since_the_comparison_leaves_one_line_in_the_section(r
     shutil.rmtree(released.folder(ASSIGNMENT, "release"))
     section = report.similar_code_section(released, ASSIGNMENT)
     assert section.startswith("<p>Similar code not shown:") and f"coursekit release {ASSIGNMENT}" in section
+
+
+def solution_notebook(grade_id: str, source: str) -> dict:
+    """A notebook's JSON holding one code solution cell."""
+    cell = new_code_cell(source, metadata={"nbgrader": {"solution": True, "grade_id": grade_id}})
+    return json.loads(json.dumps(new_notebook(cells=[cell])))
+
+
+def cell_of(notebook: dict) -> dict:
+    return notebook["cells"][0]
+
+
+MALFORMED = {
+    "a cell without source": lambda notebook: cell_of(notebook).pop("source"),
+    "a null source": lambda notebook: cell_of(notebook).update(source=None),
+    "a source that is a number": lambda notebook: cell_of(notebook).update(source=5),
+    "no grade id": lambda notebook: cell_of(notebook)["metadata"]["nbgrader"].pop("grade_id"),
+    "a grade id that is a number": lambda notebook: cell_of(notebook)["metadata"]["nbgrader"].update(grade_id=5),
+    "nbgrader's metadata a string": lambda notebook: cell_of(notebook)["metadata"].update(nbgrader="yes"),
+    "no cells": lambda notebook: notebook.pop("cells"),
+    "a list": lambda notebook: notebook.clear(),
+}
+
+
+@pytest.mark.parametrize("malformed", MALFORMED)
+def test_a_malformed_notebook_is_not_compared_and_named_the_others_are(tmp_path, malformed):
+    bad = solution_notebook("predict", PREDICT)
+    MALFORMED[malformed](bad)
+    (tmp_path / "bad.ipynb").write_text(json.dumps(bad if bad else [1, 2]))
+    (tmp_path / "good.ipynb").write_text(json.dumps(solution_notebook("softmax", SOFTMAX)))
+    unreadable = {}
+    code = similarity.student_code(tmp_path, ["bad", "good"], {}, unreadable)
+    assert code == {"good: softmax": SOFTMAX}
+    assert list(unreadable) == [str(tmp_path / "bad.ipynb")] and unreadable[str(tmp_path / "bad.ipynb")]
