@@ -102,8 +102,8 @@ def compare_class(course: Course, assignment: str, earlier: list[Path], threshol
     unreadable: dict[str, str] = {}
     this_year = class_code(course, assignment, released, unreadable)
     earlier_years = {}
-    for folder in earlier:
-        earlier_years.update(earlier_code(course, assignment, folder, released, unreadable))
+    for folder, name in zip(earlier, earlier_names(earlier)):
+        earlier_years.update(earlier_code(course, assignment, folder, name, released, unreadable))
     comparison = Comparison(assignment, threshold, len(this_year), [str(folder) for folder in earlier],
                             len(earlier_years), unreadable, digest(released, this_year),
                             similar_pairs(this_year, earlier_years, released, threshold))
@@ -139,17 +139,34 @@ def class_code(course: Course, assignment: str, released: Code, unreadable: dict
             for student in course.students(assignment, "submitted")}
 
 
-def earlier_code(course: Course, assignment: str, folder: Path, released: Code,
+def earlier_names(folders: list[Path]) -> list[str]:
+    """A name for each folder of earlier submissions: its last part, or as many of its last parts as tell it from the
+    others (../2023/tp1 and ../2024/tp1 are 2023/tp1 and 2024/tp1): two students of the same id in folders of the
+    same name would otherwise be one, and the copies of one of them lost."""
+    paths = [folder.resolve() for folder in folders]
+    if len(set(paths)) < len(paths):
+        raise CommandError(f"a folder of earlier submissions is given twice: {', '.join(map(str, folders))}")
+    return [_shortest_distinct_ending(path, [other for other in paths if other != path]) for path in paths]
+
+
+def _shortest_distinct_ending(path: Path, others: list[Path]) -> str:
+    parts = 1
+    while any(path.parts[-parts:] == other.parts[-parts:] for other in others):
+        parts += 1
+    return "/".join(path.parts[-parts:])
+
+
+def earlier_code(course: Course, assignment: str, folder: Path, folder_name: str, released: Code,
                  unreadable: dict[str, str]) -> dict[str, Code]:
     """The code of each student of an earlier year, from a folder of <student>/<notebook>.ipynb, by
-    `<folder's name>/<student>` (no student id of this year has a slash)."""
+    `<folder_name>/<student>` (no student id of this year has a slash)."""
     names = course.notebook_names(assignment)
     students = sorted(path.name for path in folder.iterdir()
                       if any((path / f"{name}.ipynb").is_file() for name in names)) if folder.is_dir() else []
     if not students:
         raise CommandError(f"no earlier submissions in {folder}: it should hold <student>/<notebook>.ipynb, the "
                            f"notebooks of {assignment} ({', '.join(f'{name}.ipynb' for name in names)})")
-    return {f"{folder.name}/{student}": student_code(folder / student, names, released, unreadable)
+    return {f"{folder_name}/{student}": student_code(folder / student, names, released, unreadable)
             for student in students}
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from coursekit import report, similarity
-from coursekit.tp1 import ASSIGNMENT
+from coursekit.course import CommandError
+from coursekit.tp1 import ASSIGNMENT, NOTEBOOK_FILE
 from repository import REPOSITORY
 
 RELEASED = {
@@ -167,3 +169,31 @@ def test_a_malformed_notebook_is_not_compared_and_named_the_others_are(tmp_path,
     code = similarity.student_code(tmp_path, ["bad", "good"], {}, unreadable)
     assert code == {"good: softmax": SOFTMAX}
     assert list(unreadable) == [str(tmp_path / "bad.ipynb")] and unreadable[str(tmp_path / "bad.ipynb")]
+
+
+def test_earlier_folders_of_the_same_name_are_told_apart_by_their_parents():
+    assert similarity.earlier_names([Path("tp1-2024")]) == ["tp1-2024"]
+    assert similarity.earlier_names([Path("/years/2023/tp1"), Path("/years/2024/tp1"), Path("/old/tp0")]) == [
+        "2023/tp1", "2024/tp1", "tp0"]
+    with pytest.raises(CommandError, match="given twice"):
+        similarity.earlier_names([Path("/years/2023/tp1"), Path("/years/2023/../2023/tp1")])
+
+
+def hand_in(folder: Path, released_notebook: Path, softmax: str) -> None:
+    notebook = json.loads(released_notebook.read_text())
+    for cell in notebook["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "softmax":
+            cell["source"] = softmax
+    folder.mkdir(parents=True)
+    (folder / NOTEBOOK_FILE).write_text(json.dumps(notebook))
+
+
+def test_students_of_the_same_id_in_earlier_folders_of_the_same_name_are_both_compared(released, tmp_path):
+    release = released.notebook(ASSIGNMENT, "release")
+    hand_in(released.folder(ASSIGNMENT, "submitted", "ann"), release, SOFTMAX)
+    for year in ["2023", "2024"]:
+        hand_in(tmp_path / year / "tp1" / "bob", release, RENAMED)
+    comparison = similarity.compare_class(released, ASSIGNMENT, [tmp_path / "2023" / "tp1", tmp_path / "2024" / "tp1"],
+                                          threshold=0.6)
+    assert comparison.earlier_students == 2
+    assert [pair.students for pair in comparison.pairs] == [("ann", "2023/tp1/bob"), ("ann", "2024/tp1/bob")]
