@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
     similar.add_argument("assignment")
     similar.add_argument("--earlier", type=Path, action="append", default=[],
                          help="a folder of an earlier year's <student_id>/<notebook>.ipynb to compare with (repeatable)")
-    similar.add_argument("--threshold", type=float, default=None,
+    similar.add_argument("--threshold", type=share, default=None,
                          help="the lowest score listed, from 0 to 1 (default: see the README)")
     demo = commands.add_parser("demo", help="TP1: run the whole pipeline on a synthetic class")
     demo.add_argument("--folder", type=Path, help="the course folder to create (emptied first; default: build/demo)")
@@ -72,6 +72,17 @@ def parser() -> argparse.ArgumentParser:
                                                     "work fails")
     fairness.add_argument("--seeds", type=int, default=100, help="seeds per correct submission (default 100)")
     return parser
+
+
+def share(text: str) -> float:
+    """A number from 0 to 1, for `similarity --threshold`: a score is a share, and nan would flag nobody silently."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not 0 <= number <= 1:  # false for nan too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -203,9 +203,9 @@ def _similar_code(assignment: str, comparison: similarity.Comparison | None, cur
                 "whose code is alike.</p>")
     if not current:
         return f"<p>The submissions changed since the last comparison: run {command} again.</p>"
-    earlier = (f" and {comparison.earlier_students} of earlier years ({escape(', '.join(comparison.earlier))})"
+    earlier = (f" and {comparison.earlier_students} of earlier years ({', '.join(map(_isolated, comparison.earlier))})"
                if comparison.earlier else "")
-    unreadable = "".join(f"<p>Not compared: {escape(notebook)} ({escape(why)}).</p>"
+    unreadable = "".join(f"<p>Not compared: {_isolated(notebook)} ({escape(why)}).</p>"
                          for notebook, why in comparison.unreadable.items())
     pairs = "".join(_similar_pair(pair) for pair in comparison.pairs)
     return (f"<p>{comparison.students} students' code compared{earlier}, cell by cell; the pairs whose score (the "
@@ -214,8 +214,14 @@ def _similar_code(assignment: str, comparison: similarity.Comparison | None, cur
             + (pairs or "<p>No pair at or above the threshold.</p>"))
 
 
+def _isolated(text: str) -> str:
+    """A student's id or a folder's name, escaped, in <bdi>: a right-to-left override (U+202E) in it would otherwise
+    reverse the text around it, the score and the other student's id."""
+    return f"<bdi>{html.escape(text)}</bdi>"
+
+
 def _similar_pair(pair: similarity.Pair) -> str:
-    first, second = (html.escape(student) for student in pair.students)
+    first, second = map(_isolated, pair.students)
     cells = [[html.escape(match.cell), *(f"<pre>{_marked(code, spans)}</pre>"
                                          for code, spans in zip(match.codes, match.matched))]
              for match in pair.cells]

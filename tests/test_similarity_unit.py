@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from coursekit import report, similarity
+from coursekit import cli, report, similarity
 from coursekit.course import CommandError
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK_FILE
 from repository import REPOSITORY
@@ -197,3 +197,25 @@ def test_students_of_the_same_id_in_earlier_folders_of_the_same_name_are_both_co
                                           threshold=0.6)
     assert comparison.earlier_students == 2
     assert [pair.students for pair in comparison.pairs] == [("ann", "2023/tp1/bob"), ("ann", "2024/tp1/bob")]
+
+
+@pytest.mark.parametrize("threshold", ["-0.1", "1.5", "nan", "inf", "-inf", "high"])
+def test_a_threshold_that_is_not_a_share_is_refused(threshold, capsys):
+    with pytest.raises(SystemExit):
+        cli.parser().parse_args(["similarity", ASSIGNMENT, f"--threshold={threshold}"])
+    assert f"{threshold!r} is not a number from 0 to 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("threshold", ["0", "0.6", "1"])
+def test_a_threshold_from_0_to_1_is_taken(threshold):
+    assert cli.parser().parse_args(["similarity", ASSIGNMENT, "--threshold", threshold]).threshold == float(threshold)
+
+
+def test_a_right_to_left_override_in_an_id_or_a_folder_stays_in_its_own_bdi():
+    flipped, folder = "\u202eeve", "\u202eold/tp1"
+    pair = similarity.Pair((flipped, f"{folder}/bob"), 0.9, (0.9, 0.9), [similarity.CellMatch(
+        "softmax", (SOFTMAX, SOFTMAX), ([(0, 5)], [(0, 5)]))])
+    comparison = similarity.Comparison("tp1", 0.6, 1, [folder], 1, {f"{folder}/x.ipynb": "not JSON"}, "digest", [pair])
+    section = report._similar_code("tp1", comparison, True)
+    assert section.count("\u202e") == section.count("<bdi>\u202e") > 0
+    assert section.count("<bdi>") == section.count("</bdi>")
