@@ -205,13 +205,19 @@ def _similar_code(assignment: str, comparison: similarity.Comparison | None, cur
         return f"<p>The submissions changed since the last comparison: run {command} again.</p>"
     earlier = (f" and {comparison.earlier_students} of earlier years ({', '.join(map(_isolated, comparison.earlier))})"
                if comparison.earlier else "")
-    unreadable = "".join(f"<p>Not compared: {_isolated(notebook)} ({escape(why)}).</p>"
-                         for notebook, why in comparison.unreadable.items())
-    pairs = "".join(_similar_pair(pair) for pair in comparison.pairs)
+    not_compared = "".join(f"<p>Not compared: {_isolated(notebook)} ({escape(why)}).</p>"
+                         for notebook, why in comparison.not_compared.items())
+    shown, listed = comparison.pairs[:similarity.PAIRS_WITH_CODE], comparison.pairs[similarity.PAIRS_WITH_CODE:]
+    pairs = "".join(_similar_pair(pair) for pair in shown)
+    if listed:
+        pairs += (f"<h3>{len(listed)} more pairs, their code not shown</h3>"
+                  + _table(["student", "student", "score", "shares"],
+                           [[*map(_isolated, pair.students), f"{pair.score:.0%}",
+                             f"{pair.shares[0]:.0%}, {pair.shares[1]:.0%}"] for pair in listed]))
     return (f"<p>{comparison.students} students' code compared{earlier}, cell by cell; the pairs whose score (the "
-            f"share of their code found in the other's) is at least {comparison.threshold:g}, most similar first. "
-            f"Similar code is a reason to look, not a verdict.</p>{unreadable}"
-            + (pairs or "<p>No pair at or above the threshold.</p>"))
+            f"share of their code found in the other's) is at least {comparison.threshold:g}, most similar first, the "
+            f"first {similarity.PAIRS_WITH_CODE} with their code. Similar code is a reason to look, not a verdict."
+            f"</p>{not_compared}" + (pairs or "<p>No pair at or above the threshold.</p>"))
 
 
 def _isolated(text: str) -> str:

@@ -14,7 +14,7 @@ import io
 import itertools
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from copydetect import CodeFingerprint, compare_files
@@ -34,6 +34,12 @@ WINDOW = 1
 # its functions reordered 0.93. Below the middle: a class's whole notebooks, written apart, score less than its
 # most alike single functions, and a copy disguised by hand loses more than one disguised mechanically.
 DEFAULT_THRESHOLD = 0.6
+# A cell longer than this is not compared: fingerprinting takes time and memory in proportion to the code (a cell of
+# 5.8 million characters took 37 s and 1.4 GB), and TP1's longest reference solution cell has 1,562 characters.
+LONGEST_CELL = 100_000
+# The pairs whose code the comparison keeps, and the class report shows side by side; the others are listed by their
+# ids and scores only: a class of a hundred students who share much would make a page of 90 MB, 88 s to open.
+PAIRS_WITH_CODE = 20
 
 Code = dict[str, str]  # a student's code by solution cell label, the cells left as released left out
 
@@ -65,9 +71,9 @@ class Comparison:
     students: int
     earlier: list[str]  # the folders of earlier years' submissions compared with this year's
     earlier_students: int
-    unreadable: dict[str, str]  # notebooks that could not be read, and why
+    not_compared: dict[str, str]  # notebooks that could not be read and cells too long, and why
     digest: str  # of the code compared: the class's code changed since if it differs
-    pairs: list[Pair]
+    pairs: list[Pair]  # the first PAIRS_WITH_CODE with their cells, the others without
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +93,7 @@ class Comparison:
         earlier = f" and {self.earlier_students} of earlier years" if self.earlier else ""
         lines = [f"{self.students} students compared{earlier}; {len(self.pairs)} pairs at or above {self.threshold:g}:"]
         lines += [f"  {pair.score:.2f}  {pair.students[0]}  {pair.students[1]}" for pair in self.pairs]
-        lines += [f"not compared: {notebook} ({why})" for notebook, why in self.unreadable.items()]
+        lines += [f"not compared: {notebook} ({why})" for notebook, why in self.not_compared.items()]
         return "\n".join(lines)
 
 
@@ -99,14 +105,15 @@ def compare_class(course: Course, assignment: str, earlier: list[Path], threshol
     """Compare the code of the students who handed the assignment in with each other's, and with earlier years'
     (each folder holding <student>/<notebook>.ipynb), and save the comparison where the class report reads it."""
     released = released_code(course, assignment)
-    unreadable: dict[str, str] = {}
-    this_year = class_code(course, assignment, released, unreadable)
+    not_compared: dict[str, str] = {}
+    this_year = class_code(course, assignment, released, not_compared)
     earlier_years = {}
     for folder, name in zip(earlier, earlier_names(earlier)):
-        earlier_years.update(earlier_code(course, assignment, folder, name, released, unreadable))
+        earlier_years.update(earlier_code(course, assignment, folder, name, released, not_compared))
+    pairs = similar_pairs(this_year, earlier_years, released, threshold)
     comparison = Comparison(assignment, threshold, len(this_year), [str(folder) for folder in earlier],
-                            len(earlier_years), unreadable, digest(released, this_year),
-                            similar_pairs(this_year, earlier_years, released, threshold))
+                            len(earlier_years), not_compared, digest(released, this_year),
+                            pairs[:PAIRS_WITH_CODE] + [replace(pair, cells=[]) for pair in pairs[PAIRS_WITH_CODE:]])
     comparison.save(results_path(course, assignment))
     return comparison
 
@@ -132,10 +139,10 @@ def released_code(course: Course, assignment: str) -> Code:
             for label, code in _code_cells(notebooks.read(path), name, len(names)).items()}
 
 
-def class_code(course: Course, assignment: str, released: Code, unreadable: dict[str, str]) -> dict[str, Code]:
+def class_code(course: Course, assignment: str, released: Code, not_compared: dict[str, str]) -> dict[str, Code]:
     """The code of each student who handed the assignment in (submitted/)."""
     names = course.notebook_names(assignment)
-    return {student: student_code(course.folder(assignment, "submitted", student), names, released, unreadable)
+    return {student: student_code(course.folder(assignment, "submitted", student), names, released, not_compared)
             for student in course.students(assignment, "submitted")}
 
 
@@ -157,7 +164,7 @@ def _shortest_distinct_ending(path: Path, others: list[Path]) -> str:
 
 
 def earlier_code(course: Course, assignment: str, folder: Path, folder_name: str, released: Code,
-                 unreadable: dict[str, str]) -> dict[str, Code]:
+                 not_compared: dict[str, str]) -> dict[str, Code]:
     """The code of each student of an earlier year, from a folder of <student>/<notebook>.ipynb, by
     `<folder_name>/<student>` (no student id of this year has a slash)."""
     names = course.notebook_names(assignment)
@@ -166,13 +173,13 @@ def earlier_code(course: Course, assignment: str, folder: Path, folder_name: str
     if not students:
         raise CommandError(f"no earlier submissions in {folder}: it should hold <student>/<notebook>.ipynb, the "
                            f"notebooks of {assignment} ({', '.join(f'{name}.ipynb' for name in names)})")
-    return {f"{folder_name}/{student}": student_code(folder / student, names, released, unreadable)
+    return {f"{folder_name}/{student}": student_code(folder / student, names, released, not_compared)
             for student in students}
 
 
-def student_code(folder: Path, names: list[str], released: Code, unreadable: dict[str, str]) -> Code:
+def student_code(folder: Path, names: list[str], released: Code, not_compared: dict[str, str]) -> Code:
     """A student's code, from the assignment's notebooks in their folder, the cells left as released left out;
-    notebooks that cannot be read are added to `unreadable`."""
+    notebooks that cannot be read, and cells longer than LONGEST_CELL, are added to `not_compared`."""
     code: Code = {}
     for name in names:
         path = folder / f"{name}.ipynb"
@@ -185,9 +192,13 @@ def student_code(folder: Path, names: list[str], released: Code, unreadable: dic
         # any assumption of the code that reads it, and one such notebook must not stop the comparison of the class.
         except Exception as error:
             first_line = str(error).strip().split("\n")[0]
-            unreadable[str(path)] = f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
+            not_compared[str(path)] = f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
             continue
-        code.update({label: source for label, source in cells.items() if source != released.get(label)})
+        for label, source in cells.items():
+            if len(source) > LONGEST_CELL:
+                not_compared[f"{path}, cell {label}"] = f"{len(source):,} characters, above {LONGEST_CELL:,}"
+            elif source != released.get(label):
+                code[label] = source
     return code
 
 

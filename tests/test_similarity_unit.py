@@ -165,10 +165,10 @@ def test_a_malformed_notebook_is_not_compared_and_named_the_others_are(tmp_path,
     MALFORMED[malformed](bad)
     (tmp_path / "bad.ipynb").write_text(json.dumps(bad if bad else [1, 2]))
     (tmp_path / "good.ipynb").write_text(json.dumps(solution_notebook("softmax", SOFTMAX)))
-    unreadable = {}
-    code = similarity.student_code(tmp_path, ["bad", "good"], {}, unreadable)
+    not_compared = {}
+    code = similarity.student_code(tmp_path, ["bad", "good"], {}, not_compared)
     assert code == {"good: softmax": SOFTMAX}
-    assert list(unreadable) == [str(tmp_path / "bad.ipynb")] and unreadable[str(tmp_path / "bad.ipynb")]
+    assert list(not_compared) == [str(tmp_path / "bad.ipynb")] and not_compared[str(tmp_path / "bad.ipynb")]
 
 
 def test_earlier_folders_of_the_same_name_are_told_apart_by_their_parents():
@@ -219,3 +219,25 @@ def test_a_right_to_left_override_in_an_id_or_a_folder_stays_in_its_own_bdi():
     section = report._similar_code("tp1", comparison, True)
     assert section.count("\u202e") == section.count("<bdi>\u202e") > 0
     assert section.count("<bdi>") == section.count("</bdi>")
+
+
+def test_a_cell_too_long_to_compare_is_named_with_its_length(tmp_path):
+    too_long = SOFTMAX + "#" * (similarity.LONGEST_CELL - len(SOFTMAX) + 1)
+    (tmp_path / "notebook.ipynb").write_text(json.dumps(solution_notebook("softmax", too_long)))
+    not_compared = {}
+    assert similarity.student_code(tmp_path, ["notebook"], {}, not_compared) == {}
+    assert not_compared == {f"{tmp_path / 'notebook.ipynb'}, cell softmax": "100,001 characters, above 100,000"}
+
+
+def test_only_the_most_similar_pairs_keep_their_code_and_the_others_are_listed(released):
+    release = released.notebook(ASSIGNMENT, "release")
+    for student in range(8):  # 28 pairs, all alike
+        hand_in(released.folder(ASSIGNMENT, "submitted", f"student_{student}"), release, SOFTMAX)
+    comparison = similarity.compare_class(released, ASSIGNMENT, [], threshold=0.6)
+    assert len(comparison.pairs) == 28
+    assert [bool(pair.cells) for pair in comparison.pairs] == [True] * similarity.PAIRS_WITH_CODE + [False] * 8
+    assert similarity.Comparison.load(similarity.results_path(released, ASSIGNMENT)) == comparison
+
+    section = report._similar_code(ASSIGNMENT, comparison, True)
+    assert section.count('<table class="code">') == similarity.PAIRS_WITH_CODE
+    assert "8 more pairs, their code not shown" in section and section.count("<tr>") == 20 * 2 + 9
