@@ -215,9 +215,10 @@ def _similar_code(assignment: str, comparison: similarity.Comparison | None, cur
                            [[*map(_isolated, pair.students), f"{pair.score:.0%}",
                              f"{pair.shares[0]:.0%}, {pair.shares[1]:.0%}"] for pair in listed]))
     return (f"<p>{comparison.students} students' code compared{earlier}, cell by cell; the pairs whose score (the "
-            f"share of their code found in the other's) is at least {comparison.threshold:g}, most similar first, the "
-            f"first {similarity.PAIRS_WITH_CODE} with their code. Similar code is a reason to look, not a verdict."
-            f"</p>{not_compared}" + (pairs or "<p>No pair at or above the threshold.</p>"))
+            f"larger share of one's code found in the other's) is at least {comparison.threshold:g}, with at least "
+            f"{similarity.LEAST_MATCHED} characters of each one's code, names and layout aside, found in the other's; "
+            f"most similar first, the first {similarity.PAIRS_WITH_CODE} with their code. Similar code is a reason to "
+            f"look, not a verdict.</p>{not_compared}" + (pairs or "<p>No pair at or above the threshold.</p>"))
 
 
 def _isolated(text: str) -> str:

@@ -1,8 +1,8 @@
 """A class handed in for the similarity report (tests/test_similarity.py, bench/similarity_threshold.py): the
 reference; the corpus's correct alternatives, written independently, each holding only the code it writes (the
 other cells as released: the reference's code, in every case, would make them all alike); a student who wrote the
-whole notebook their own way, with helper functions; a copy of that student's code, disguised; and the release
-handed in untouched, twice."""
+whole notebook their own way, with helper functions; two copies of that student's code, one disguised, one padded with
+dead code; and the release handed in untouched, twice."""
 from __future__ import annotations
 
 import ast
@@ -15,6 +15,8 @@ from repository import REPOSITORY
 
 ORIGINAL = "original_author"
 COPY = "renamed_and_reordered_copy"
+PADDING = 40  # lines of dead code after each cell of the padded copy (scored by the share of both codes, 0.16)
+PADDED_COPY = f"dead_code_{PADDING}_lines_copy"
 UNTOUCHED_TWIN = "untouched_release_twin"
 
 # The original's code by solution cell: correct, written apart from the reference and the corpus, several cells
@@ -171,21 +173,54 @@ def renamed_and_reordered(source: str) -> str:
     return ast.unparse(module)
 
 
+# Dead code a copier adds to hide a copy: statements that run and change nothing, each unlike the one before.
+DEAD_CODE = [
+    "unused_total = sum(range(3))",
+    "unused_shape = np.zeros((2, 2)).shape",
+    "unused_label = str(len([1, 2, 3])) + 'x'",
+    "unused_flag = any(value > 10 for value in range(4))",
+    "unused_pairs = {index: index * index for index in range(5)}",
+]
+
+
+def padded(source: str, lines: int) -> str:
+    """A cell's code with `lines` lines of dead code after it."""
+    return "\n".join([source, *(DEAD_CODE[index % len(DEAD_CODE)].replace("unused_", f"unused_{index}_")
+                                 for index in range(lines))])
+
+
+def junk_after_every_statement(source: str) -> str:
+    """A cell's code with a statement that does nothing after each of its statements, at every depth."""
+    module = ast.parse(source)
+    for node in ast.walk(module):
+        for field in ("body", "orelse", "finalbody"):
+            statements = getattr(node, field, None)
+            if isinstance(statements, list) and statements and isinstance(statements[0], ast.stmt):
+                setattr(node, field, [placed for statement in statements
+                                      for placed in (statement, ast.parse("_ = None").body[0])])
+    return ast.unparse(module)
+
+
+def original_code() -> dict[str, str]:
+    return {cell: code.strip() for cell, code in ORIGINAL_CODE.items()}
+
+
 def independent_work() -> list[synthetic.Case]:
     """The reference and the corpus's correct alternatives: each written without seeing the others."""
     return [synthetic.Case.reference(), *(case for case in tp1.corpus_cases(REPOSITORY) if not case.loses_points_in)]
 
 
 def submitted(course: Course) -> Course:
-    """Hand the class in: the reference, the correct alternatives, the original and its copy, the untouched
+    """Hand the class in: the reference, the correct alternatives, the original and its two copies, the untouched
     release twice, in submitted/ (nothing graded)."""
     shutil.copytree(REPOSITORY.folder(ASSIGNMENT, "release"), course.folder(ASSIGNMENT, "release"))
     reference, *alternatives = independent_work()
     synthetic.write_class(course, ASSIGNMENT, [reference])  # and the untouched release
-    original = {cell: code.strip() for cell, code in ORIGINAL_CODE.items()}
+    original = original_code()
     synthetic.write_class(course, ASSIGNMENT, [
-        *alternatives, _case(ORIGINAL, original), _case(COPY, {cell: renamed_and_reordered(code)
-                                                               for cell, code in original.items()}),
+        *alternatives, _case(ORIGINAL, original),
+        _case(COPY, {cell: renamed_and_reordered(code) for cell, code in original.items()}),
+        _case(PADDED_COPY, {cell: padded(code, PADDING) for cell, code in original.items()}),
         _case(UNTOUCHED_TWIN, {})], with_untouched_release=False, own_code_only=True)
     return course
 

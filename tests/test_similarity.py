@@ -1,8 +1,9 @@
 """The similarity report, through `coursekit similarity` as an instructor runs it. On a class handed in
-(tests/copied_class.py): a copy with its variables renamed and its functions reordered comes first, independent
-correct work stays below the threshold, untouched releases pair with nobody, earlier years' submissions are compared
-with this year's only. On a small class autograded for real: the class report's "Similar code" section, read in
-headless Chromium, shows the pairs with their matching code, a hostile student's markup as text."""
+(tests/copied_class.py): a copy with its variables renamed and its functions reordered and one padded with dead code
+are flagged, and only they; independent correct work is not; untouched releases pair with nobody; earlier years'
+submissions are compared with this year's only. On a small class autograded for real: the class report's "Similar
+code" section, read in headless Chromium, shows the pairs with their matching code, a hostile student's markup as
+text; a student's lone surrogate does not stop the report."""
 from __future__ import annotations
 
 import itertools
@@ -17,7 +18,7 @@ from coursekit.tp1 import ASSIGNMENT, NOTEBOOK_FILE
 
 import copied_class
 from conftest import SCREEN
-from copied_class import COPY, ORIGINAL, UNTOUCHED_TWIN
+from copied_class import COPY, ORIGINAL, PADDED_COPY, UNTOUCHED_TWIN
 from repository import REPOSITORY
 from small_class import copy_of
 
@@ -33,33 +34,42 @@ def handed_in(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def every_matching_pair(handed_in) -> Comparison:
-    return compared(handed_in, "--threshold", "0")
+def class_code(handed_in) -> dict[str, similarity.Code]:
+    return similarity.class_code(handed_in, ASSIGNMENT, similarity.released_code(handed_in, ASSIGNMENT), {})
 
 
-def test_the_disguised_copy_is_flagged_first_and_alone(handed_in):
+@pytest.fixture(scope="module")
+def every_matching_pair(handed_in, class_code) -> list[similarity.Pair]:
+    """Every pair that matches at all, however little."""
+    return similarity.similar_pairs(class_code, {}, similarity.released_code(handed_in, ASSIGNMENT), 0.0, 0)
+
+
+def test_the_disguised_and_the_padded_copies_are_flagged_and_only_they(handed_in):
     comparison = compared(handed_in)
     assert comparison.threshold == similarity.DEFAULT_THRESHOLD
-    assert [pair.students for pair in comparison.pairs] == [(ORIGINAL, COPY)]
-    copy = comparison.pairs[0]
-    assert min(copy.shares) > 0.9, copy.shares
+    assert {pair.students for pair in comparison.pairs} == {(PADDED_COPY, ORIGINAL), (ORIGINAL, COPY),
+                                                             (PADDED_COPY, COPY)}
+    padded, copy = comparison.pairs[0], comparison.pairs[1]
+    assert padded.students == (PADDED_COPY, ORIGINAL) and padded.score == 1.0  # however much dead code it adds
+    assert copy.students == (ORIGINAL, COPY) and min(copy.shares) > 0.9, copy.shares
     # the copy's functions are reordered: every cell holding several functions still matches
     several = {cell for cell, code in copied_class.ORIGINAL_CODE.items() if code.count("def ") > 1}
     assert several <= {match.cell for match in copy.cells}
 
 
-def test_no_pair_of_independent_correct_work_reaches_the_threshold(every_matching_pair):
-    independent = {case.name for case in copied_class.independent_work()}
+def test_no_pair_of_independent_correct_work_is_flagged(every_matching_pair):
+    independent = {case.name for case in copied_class.independent_work()} | {ORIGINAL}
     assert len(independent) > 40
-    scores = {pair.students: pair.score for pair in every_matching_pair.pairs if set(pair.students) <= independent}
-    assert scores, "no two correct submissions share anything: the comparison compared nothing"
-    highest = max(scores, key=scores.get)
-    assert scores[highest] < similarity.DEFAULT_THRESHOLD, highest
+    alike = [pair for pair in every_matching_pair if set(pair.students) <= independent]
+    assert alike, "no two correct submissions share anything: the comparison compared nothing"
+    assert max(pair.score for pair in alike) == 1.0  # a short function, found whole in a complete notebook
+    assert not [pair.students for pair in alike
+                if pair.reaches(similarity.DEFAULT_THRESHOLD, similarity.LEAST_MATCHED)]
 
 
-def test_untouched_releases_pair_with_nobody(every_matching_pair):
-    assert every_matching_pair.students == len(copied_class.independent_work()) + 4
-    paired = set(itertools.chain.from_iterable(pair.students for pair in every_matching_pair.pairs))
+def test_untouched_releases_pair_with_nobody(class_code, every_matching_pair):
+    assert len(class_code) == len(copied_class.independent_work()) + 5
+    paired = set(itertools.chain.from_iterable(pair.students for pair in every_matching_pair))
     assert not paired & {synthetic.UNTOUCHED_RELEASE, UNTOUCHED_TWIN}
 
 
@@ -76,7 +86,8 @@ def test_earlier_years_are_compared_with_this_years_students_only(handed_in, tmp
     for former in ["tp1-2024/former_student", "tp1-2024/former_twin"]:
         assert (ORIGINAL, former) in pairs and (COPY, former) in pairs
     assert ("tp1-2024/former_student", "tp1-2024/former_twin") not in pairs
-    assert pairs[0] in {(ORIGINAL, "tp1-2024/former_student"), (ORIGINAL, "tp1-2024/former_twin")}
+    assert all(pair.shares == (1.0, 1.0) for pair in comparison.pairs if pair.students[0] == ORIGINAL
+               and pair.students[1].startswith("tp1-2024/"))
 
 
 def test_a_comparison_is_stale_once_a_students_code_changes(handed_in, tmp_path):
