@@ -10,8 +10,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import nbformat
-
 from . import grades, moodle, synthetic, synthetic_moodle, tp1
 from .course import Course
 from .plugins import PerTestCsvExportPlugin
