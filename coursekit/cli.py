@@ -153,8 +153,8 @@ def export_to_moodle(course: Course, arguments: argparse.Namespace) -> str:
     from .course import CommandError, gradebook_unreachable
     from .plugins import MoodleWorksheetExportPlugin
 
-    if arguments.downloaded and not arguments.moodle_worksheet:
-        raise CommandError("--from is the worksheet to fill in: give --moodle-worksheet too")
+    if (arguments.downloaded or arguments.ungraded_answers_as_zero) and not arguments.moodle_worksheet:
+        raise CommandError("--from and --ungraded-answers-as-zero are for the worksheet: give --moodle-worksheet too")
     if not (arguments.moodle_worksheet or arguments.moodle_feedback):
         raise CommandError("say what to export: --moodle-worksheet worksheet.csv, --moodle-feedback feedback.zip, "
                            "or both")

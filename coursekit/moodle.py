@@ -1,9 +1,9 @@
 """Moodle's side of a course: the participants' names kept from its download, and the feedback files' zip it
 takes back.
 
-Moodle names a student's folder in its zips `<Full Name>_<participant id>_<plugin>_`: the intake keeps each
-participant's full name (`downloaded/<assignment>/moodle_participants.json`), so that the feedback zip can name the
-folders as Moodle does. The grading worksheet is plugins/moodle_worksheet.py's.
+Moodle names a student's folder in its zips `<Full Name>_<participant id>_<plugin>` (with a trailing `_` before Moodle
+4.1): the intake keeps each participant's full name (`downloaded/<assignment>/moodle_participants.json`), so that the
+feedback zip can name the folders as Moodle does. The grading worksheet is plugins/moodle_worksheet.py's.
 """
 from __future__ import annotations
 
@@ -22,10 +22,26 @@ def participants_file(course: Course, assignment: str) -> Path:
     return course.root / "downloaded" / assignment / PARTICIPANTS_FILE
 
 
+def is_participant_id(student: str) -> bool:
+    """Whether a student id can be a Moodle participant id: ASCII digits only, as PHP's is_numeric wants them."""
+    return student.isascii() and student.isdigit()
+
+
+def listed(students: list[str]) -> str:
+    """A few students named, in parentheses, for a one-line summary."""
+    return f"({', '.join(students[:5])}{', …' if len(students) > 5 else ''})"
+
+
 def participants(course: Course, assignment: str) -> dict[str, str]:
     """Each participant id seen in the assignment's Moodle downloads, with the full name Moodle gave it."""
     path = participants_file(course, assignment)
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if not path.is_file():
+        return {}
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as error:
+        raise CommandError(f"{path}: damaged ({error}): remove it and take Moodle's download in again "
+                           f"(`coursekit intake {assignment} --moodle-zip <download>`)") from None
 
 
 def remember_participants(course: Course, assignment: str, names: dict[str, str]) -> None:
@@ -48,8 +64,8 @@ def write_feedback_zip(course: Course, assignment: str, destination: Path) -> st
                            f"run `nbgrader generate_feedback {assignment}` first")
     # Moodle finds a student by the participant id in the folder's name and never reads the name: a student taken in
     # otherwise than from Moodle's download still gets their pages, under a stand-in name, if their id is Moodle's.
-    not_moodle = [student for student in with_feedback if not student.isdigit()]
-    unnamed = [student for student in with_feedback if student.isdigit() and student not in names]
+    not_moodle = [student for student in with_feedback if not is_participant_id(student)]
+    unnamed = [student for student in with_feedback if is_participant_id(student) and student not in names]
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -69,6 +85,5 @@ def write_feedback_zip(course: Course, assignment: str, destination: Path) -> st
     if unnamed:
         said += f"; {len(unnamed)} not taken in from Moodle's download, named {STAND_IN_NAME!r} in it"
     if not_moodle:
-        said += (f"; left out: {len(not_moodle)} whose student id is not a Moodle participant id "
-                 f"({', '.join(not_moodle[:5])}{', …' if len(not_moodle) > 5 else ''})")
+        said += f"; left out: {len(not_moodle)} whose student id is not a Moodle participant id {listed(not_moodle)}"
     return said + ")"

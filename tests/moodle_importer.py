@@ -5,6 +5,7 @@ packs', written here apart from coursekit's own, so that the tests do not check 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import zipfile
@@ -49,6 +50,14 @@ def import_worksheet(content: bytes, language: str) -> list[ImportedRow]:
     return [ImportedRow(row[columns["identifier"]].encode()[prefix:].decode(),
                         unformat_float(row[columns["grade"]], strings["decsep"]),
                         row[columns["comments"]] if "comments" in columns else None) for row in rows]
+
+
+def as_downloaded(cell: str) -> str:
+    """A cell as Moodle writes it into the worksheet it gives for download (base_export_format::format_text):
+    `</p>` and line breaks as three spaces, tags stripped, HTML entities decoded."""
+    for flattened in ("</p>", "\n", "\r"):
+        cell = cell.replace(flattened, "   ")
+    return html.unescape(re.sub(r"<[^>]*>", "", cell))
 
 
 def unformat_float(value: str, decimal_separator: str) -> float | None:

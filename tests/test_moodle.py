@@ -12,7 +12,7 @@ from coursekit import demo, moodle, synthetic, synthetic_moodle, tp1
 from coursekit.course import CommandError, Course
 from coursekit.plugins.moodle_worksheet import read_worksheet
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK, NOTEBOOK_FILE
-from moodle_importer import import_feedback_zip, import_worksheet
+from moodle_importer import as_downloaded, import_feedback_zip, import_worksheet
 from repository import REPOSITORY
 
 # Moodle's full name of each synthetic student, and what they handed in.
@@ -77,16 +77,33 @@ def test_the_worksheet_filled_in_reads_back_in_moodle_with_its_own_headers(grade
     assert rows[NOEL].grade is None and rows[NOEL].comment == ""  # handed nothing in
     assert all(0 <= row.grade <= moodle_maximum for row in rows.values() if row.grade is not None)
     assert "Every test passed" in rows[ELODIE].comment and "Written answers: 4 / 4" in rows[ELODIE].comment
+    separator = synthetic_moodle.LANGUAGES[language].decimal_separator
+    assert f"Grade: {moodle_maximum}{separator}00 / {moodle_maximum}{separator}00." in rows[ELODIE].comment
     assert "1 whose written answers await a grade" in said, said
-    separator = synthetic_moodle.LANGUAGES[language].decimal_separator  # the one the downloaded file uses
-    assert f"{total(graded, ELODIE) * scale:.2f}".replace(".", separator) in exported.read_text(encoding="utf-8")
-    # Every other cell is Moodle's own, as downloaded.
+    # Every other cell is Moodle's own, as downloaded; the grade written as the file writes its numbers.
     before, after = read_worksheet(downloaded), read_worksheet(exported)
     assert after.header == before.header
     grade, comments = after.columns["grade"], after.columns["comments"]
+    assert after.rows[NAMES.index("Élodie Ségur-Dupré")][grade] == f"{moodle_maximum}{separator}00"
     for old, new in zip(before.rows, after.rows):
         assert [cell for index, cell in enumerate(new) if index not in (grade, comments)] == \
                [cell for index, cell in enumerate(old) if index not in (grade, comments)]
+
+
+def test_exporting_again_over_what_moodle_gives_back_replaces_nothing(graded):
+    """Moodle flattens the comments it was sent when it writes the next worksheet for download: the same grades and
+    comments exported again over it are not replacements."""
+    first = graded.root / "worksheet-first.csv"
+    graded.coursekit("export", ASSIGNMENT, "--moodle-worksheet", str(first), "--from",
+                     str(downloaded_worksheet(graded, "en", 20)))
+    given_back = read_worksheet(first)
+    given_back.rows = [[as_downloaded(cell) for cell in row] for row in given_back.rows]
+    given_back.write(graded.root / "Grades-again.csv")
+
+    said = graded.coursekit("export", ASSIGNMENT, "--moodle-worksheet", str(graded.root / "worksheet-again.csv"),
+                            "--from", str(graded.root / "Grades-again.csv"))
+
+    assert "2 grades" in said and "replacing" not in said, said
 
 
 def test_answers_still_to_grade_can_be_counted_zero_and_the_comment_says_so(graded):

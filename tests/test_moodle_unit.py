@@ -49,3 +49,17 @@ def test_a_later_download_adds_its_participants_and_renames_none_it_does_not_hol
     moodle.remember_participants(course, ASSIGNMENT, {"1002": "Ömer Çelik-Arslan", "1003": "Zoë Ångström"})
     assert moodle.participants(course, ASSIGNMENT) == {"1001": "Anaïs Lebœuf", "1002": "Ömer Çelik-Arslan",
                                                        "1003": "Zoë Ångström"}
+
+
+@pytest.mark.parametrize("student, is_one", [("1001", True), ("alice", False), ("１２", False), ("١٢", False),
+                                             ("", False)])
+def test_only_ascii_digits_make_a_participant_id_as_moodle_reads_them(student, is_one):
+    assert moodle.is_participant_id(student) == is_one
+
+
+def test_a_damaged_participants_file_is_named_with_what_to_do(course):
+    path = moodle.participants_file(course, ASSIGNMENT)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"1001": "Anaïs')
+    with pytest.raises(CommandError, match=f"{path}: damaged.*--moodle-zip"):
+        moodle.participants(course, ASSIGNMENT)

@@ -26,7 +26,7 @@ from ..intake import Intake, Rejection, notebook_files, sort_out
 
 # The name Moodle gives a student's folder, or file without folders (then `_<file name>` follows). Moodle replaces
 # "_" by a space in names.
-MOODLE_NAME = r"(?P<full_name>.+?)_(?P<student_id>\d+)_assignsubmission_[a-z]+(?P<rest>.*)"
+MOODLE_NAME = r"(?P<full_name>.+?)_(?P<student_id>[0-9]+)_assignsubmission_[a-z]+(?P<rest>.*)"
 
 
 class MoodleCollectorPlugin(FileNameCollectorPlugin):

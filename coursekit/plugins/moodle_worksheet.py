@@ -30,7 +30,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import ExportPlugin
 from traitlets import Bool, Unicode, default
 
-from .. import notebooks
+from .. import grades, moodle, notebooks
 from ..course import CommandError, Course
 
 # Moodle's headers of the columns the importer reads, in the languages coursekit knows (Moodle's strings: recordid,
@@ -56,10 +56,11 @@ class Worksheet:
     delimiter: str = ","
     decimal_separator: str = "."
     decimals: int = 2  # at least: Moodle keeps more than it shows
+    maximum: float | None = None  # the assignment's maximum grade in Moodle, when the file gives it
 
     def participant(self, row: list[str]) -> str | None:
         """The participant id of a row (the digits that end its identifier), or None."""
-        match = re.search(r"(\d+)\s*$", row[self.columns["identifier"]])
+        match = re.search(r"([0-9]+)\s*$", row[self.columns["identifier"]])
         return match[1] if match else None
 
     def number(self, value: float) -> str:
@@ -115,7 +116,9 @@ def read_worksheet(path: Path) -> Worksheet:
                            "would refuse the whole file")
     worksheet = Worksheet(header, [row for _, row in rows], columns, delimiter)
     maximum = next((row[columns["maximum"]] for _, row in rows if "maximum" in columns), "")
-    number = re.fullmatch(r"\s*\d+(?:(?P<separator>[.,])(?P<decimals>\d+))?\s*", maximum)
+    number = re.fullmatch(r"\s*(?P<units>[0-9]+)(?:(?P<separator>[.,])(?P<decimals>[0-9]+))?\s*", maximum)
+    if number:
+        worksheet.maximum = float(f"{number['units']}.{number['decimals'] or 0}")
     if number and number["separator"]:
         worksheet.decimal_separator = number["separator"]
         worksheet.decimals = max(worksheet.decimals, len(number["decimals"]))
@@ -131,12 +134,10 @@ def minimal_worksheet(participants: list[str]) -> Worksheet:
                      {key: index for index, key in enumerate(keys)})
 
 
-def moodle_maximum(worksheet: Worksheet) -> float | None:
-    """The assignment's maximum grade in Moodle, as the downloaded worksheet gives it."""
-    if "maximum" not in worksheet.columns or not worksheet.rows:
-        return None
-    value = worksheet.rows[0][worksheet.columns["maximum"]].replace(worksheet.decimal_separator, ".").strip()
-    return float(value) if re.fullmatch(r"\d+(\.\d+)?", value) else None
+def as_moodle_shows(text: str) -> str:
+    """A cell as Moodle writes it back into a worksheet (lib/table's export format): its HTML flattened, `</p>` and
+    line breaks as three spaces, tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", re.sub(r"</p>|\r|\n", "   ", text))).strip()
 
 
 class MoodleWorksheetExportPlugin(ExportPlugin):
@@ -158,13 +159,16 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
         assignment = str(self.assignment[0])
         destination = Path(self.to or f"moodle_worksheet_{assignment}.csv")
         course = Course(Path(self.course_root))
+        not_moodle = []
         if self.downloaded:
             worksheet = read_worksheet(Path(self.downloaded))
         else:
             submitted = [submission.student_id for submission in gradebook.find_assignment(assignment).submissions]
-            worksheet = minimal_worksheet(sorted(submitted, key=lambda student: (len(student), student)))
-        comments = _Comments(course, assignment, gradebook.find_assignment(assignment).max_score)
-        maximum = moodle_maximum(worksheet) or comments.maximum
+            not_moodle = sorted(student for student in submitted if not moodle.is_participant_id(student))
+            worksheet = minimal_worksheet(sorted(set(submitted) - set(not_moodle), key=lambda id_: (len(id_), id_)))
+        comments = _Comments(course, assignment)
+        ours = gradebook.find_assignment(assignment).max_score
+        maximum = worksheet.maximum or ours
         graded, capped, replaced, awaiting, not_graded = 0, [], [], [], 0
         for row in worksheet.rows:
             student = worksheet.participant(row)
@@ -177,28 +181,34 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
                 awaiting.append(student)
                 continue
             score = max(0.0, submission.score - (submission.late_submission_penalty or 0.0))
-            if score > comments.maximum:  # extra credit: Moodle refuses a grade above its maximum, without a word
+            if score > ours:  # extra credit: Moodle refuses a grade above its maximum, without a word
                 capped.append(student)
-            filled = {"grade": worksheet.number(min(score, comments.maximum) * maximum / comments.maximum)}
+            grade = worksheet.number(min(score, ours) * maximum / ours)
+            filled = {"grade": grade}
             if "comments" in worksheet.columns:
-                filled["comments"] = comments.comment(submission, score)
-            if any(row[worksheet.columns[key]].strip() not in ("", value) for key, value in filled.items()):
+                filled["comments"] = comments.comment(submission, f"{grade} / {worksheet.number(maximum)}")
+            # Moodle gives back the comments it was sent flattened: only a different text is a replacement.
+            if any(as_moodle_shows(row[worksheet.columns[key]]) not in ("", as_moodle_shows(value))
+                   for key, value in filled.items()):
                 replaced.append(student)
             for key, value in filled.items():
                 row[worksheet.columns[key]] = value
             graded += 1
         worksheet.write(destination)
         said = [f"{graded} grades"]
-        if maximum != comments.maximum:
-            said.append(f"scaled to Moodle's maximum {maximum:g} from {comments.maximum:g}")
+        if maximum != ours:
+            said.append(f"scaled to Moodle's maximum {maximum:g} from {ours:g}")
         if capped:
-            said.append(f"{len(capped)} above the maximum with extra credit, given the maximum {_listed(capped)}")
+            said.append(f"{len(capped)} above the maximum with extra credit, given the maximum {moodle.listed(capped)}")
         if replaced:
             said.append(f"{len(replaced)} replacing a grade or comment already in Moodle's worksheet "
-                        f"{_listed(replaced)}")
+                        f"{moodle.listed(replaced)}")
+        if not_moodle:
+            said.append(f"left out: {len(not_moodle)} whose student id is not a Moodle participant id "
+                        f"{moodle.listed(not_moodle)}")
         said.append(f"rows left as they were: {not_graded} with no graded submission")
         if awaiting:
-            said.append(f"{len(awaiting)} whose written answers await a grade {_listed(awaiting)}: grade them in the "
+            said.append(f"{len(awaiting)} whose written answers await a grade {moodle.listed(awaiting)}: grade them in the "
                         "formgrader")
         if worksheet.delimiter != ",":
             said.append(f"columns separated by {worksheet.delimiter!r} as in the file given: choose that separator in "
@@ -207,35 +217,35 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
         self.log.info(self.summary)
 
 
-def _listed(students: list[str]) -> str:
-    return f"({', '.join(students[:5])}{', …' if len(students) > 5 else ''})"
-
-
 class _Comments:
-    """The feedback comment of a submission: its total, points per part, the tests that lost points."""
+    """The feedback comment of a submission: its grade, the tests' points per part of the notebook, the written
+    answers', the tests that lost points."""
 
-    def __init__(self, course: Course, assignment: str, maximum: float):
-        self.maximum = maximum
+    def __init__(self, course: Course, assignment: str):
         step = "source" if course.folder(assignment, "source").is_dir() else "release"
-        self.parts = {name: notebooks.parts(notebooks.read(course.notebook(assignment, step, notebook=name)))
-                      for name in course.notebook_names(assignment)}
+        names = course.notebook_names(assignment)
+        masters = {name: notebooks.read(course.notebook(assignment, step, notebook=name)) for name in names}
+        # A part is named after its notebook too when the assignment has several: each has its own Part 1.
+        self.parts = {name: {cell: grades.cell_label(name, part or name, len(names))
+                             for cell, part in notebooks.parts(master).items()} for name, master in masters.items()}
+        self.tests = {name: set(notebooks.test_cells(master)) for name, master in masters.items()}
 
-    def comment(self, submission, score: float) -> str:
-        tests = {part or name: [0.0, 0.0] for name, parts in self.parts.items() for part in parts.values()}
+    def comment(self, submission, grade: str) -> str:
+        tests = {part: [0.0, 0.0] for parts in self.parts.values() for part in parts.values()}
         answers, lost, awaiting = [0.0, 0.0], [], 0
         for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                earned = grade.score or 0.0
-                if grade.cell_type == "code":
-                    points = tests[self.parts[notebook.name][grade.name] or notebook.name]
-                    if earned < grade.max_score:
-                        lost.append(f"{grade.name} ({earned:g} / {grade.max_score:g})")
-                else:
+            for cell in notebook.grades:
+                earned = cell.score or 0.0
+                if cell.name in self.tests[notebook.name]:
+                    points = tests[self.parts[notebook.name].get(cell.name, notebook.name)]
+                    if earned < cell.max_score:
+                        lost.append(f"{cell.name} ({earned:g} / {cell.max_score:g})")
+                else:  # graded by hand
                     points = answers
-                    awaiting += grade.needs_manual_grade
+                    awaiting += cell.needs_manual_grade
                 points[0] += earned
-                points[1] += grade.max_score
-        lines = [f"Total: {score:g} / {self.maximum:g}.",
+                points[1] += cell.max_score
+        lines = [f"Grade: {grade}.",
                  "Tests: " + " · ".join(f"{part}: {earned:g} / {total:g}" for part, (earned, total) in tests.items()
                                         if total) + "."]
         if answers[1]:
