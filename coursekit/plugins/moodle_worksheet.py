@@ -159,15 +159,16 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
         assignment = str(self.assignment[0])
         destination = Path(self.to or f"moodle_worksheet_{assignment}.csv")
         course = Course(Path(self.course_root))
+        graded_in_nbgrader = gradebook.find_assignment(assignment)
         not_moodle = []
         if self.downloaded:
             worksheet = read_worksheet(Path(self.downloaded))
         else:
-            submitted = [submission.student_id for submission in gradebook.find_assignment(assignment).submissions]
+            submitted = [submission.student_id for submission in graded_in_nbgrader.submissions]
             not_moodle = sorted(student for student in submitted if not moodle.is_participant_id(student))
             worksheet = minimal_worksheet(sorted(set(submitted) - set(not_moodle), key=lambda id_: (len(id_), id_)))
         comments = _Comments(course, assignment)
-        ours = gradebook.find_assignment(assignment).max_score
+        ours = graded_in_nbgrader.max_score
         maximum = worksheet.maximum or ours
         graded, capped, replaced, awaiting, not_graded = 0, [], [], [], 0
         for row in worksheet.rows:
