@@ -12,15 +12,13 @@ c.CourseDirectory.course_id = "ml-image-processing"
 c.Execute.timeout = 30
 
 # Before a submission runs, its test and read-only cells are the release's, in the release's places, whatever
-# the student did to them (deleted, moved, duplicated, metadata changed); nbgrader then restores the hidden tests;
-# and hidden checks fail a test cell once the student's code has replaced numpy, builtins or the test helpers.
+# the student did to them (deleted, moved, duplicated, metadata changed); nbgrader then restores the hidden tests.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "coursekit.preprocessors.RestoreTestCells",
     "nbgrader.preprocessors.OverwriteCells",
-    "coursekit.preprocessors.GuardTestCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
@@ -29,7 +27,9 @@ c.Autograde.sanitize_preprocessors = [
 # c.ParallelAutograde.scheduler = "tcp://grading-head:8786"
 
 # Students' code runs in a sandboxed kernel (coursekit/sandbox.py: no network, no course files, limits),
-# its outputs capped, and a cell that kills or hangs its kernel costs that cell only (SafeExecute).
+# its outputs capped, and a cell that kills or hangs its kernel costs that cell only (SafeExecute); the test cells
+# run in the judge, a process of the grader's beside the kernel, which calls the student's functions across
+# (coursekit/judge/).
 # Where bubblewrap cannot run, grading refuses to start unless COURSEKIT_UNSANDBOXED=1 is set.
 c.Autograde.autograde_preprocessors = [
     "coursekit.preprocessors.SafeExecute",

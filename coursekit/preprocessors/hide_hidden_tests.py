@@ -4,14 +4,14 @@ nbgrader's feedback shows the autograded notebook as it ran, so the hidden tests
 test cells and in the tracebacks of the tests that failed (nbgrader issues #917, #1363), which
 spoils them for next year's students. Run in `nbgrader generate_feedback` (nbgrader_config.py),
 this preprocessor replaces each hidden region of a test cell by a one-line note and drops, from
-every traceback, the frames of code that lives in test cells (or in the guard's cell); the student still
-sees the error, its message, and the frames of their own code. The guard (GuardTestCells) goes too.
+every traceback, the frames of code that lives in test cells; the student still sees the error, its message, and
+the frames of their own code.
 
 Whatever the student's code printed is scrubbed as well: a line of any output that holds a line of the
 master notebook's hidden tests (the lines that appear nowhere else in the master) is replaced by a
 note, be it printed as is, in a list's repr, in HTML or spread with other whitespace. Text the student's code encoded (base64, one character a line, an
-image) is beyond what a scrub can recognise: the guard keeps the source out of the interpreter's
-memory, and the README's security section says what remains.
+image) is beyond what a scrub can recognise: the judge keeps the tests' source out of the student's kernel
+(coursekit/judge/), so their code never has it to print; the scrub is a second line.
 """
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .. import notebooks
-from .guard_test_cells import without_guard
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_FRAME = re.compile(r"Cell In\[(\d+)\]")
@@ -52,15 +51,14 @@ class HideHiddenTests(NbGraderPreprocessor):
                                      "common to be secret: `else:`, `return x`.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        guard_runs = without_guard(nb)
         tests = list(notebooks.test_cells(nb).values())
-        test_runs = guard_runs | {str(cell.execution_count) for cell in tests if cell.get("execution_count") is not None}
+        test_runs = {str(cell.execution_count) for cell in tests if cell.get("execution_count") is not None}
         secrets = self.secret_lines(resources)
         for cell in tests:
             cell.source = self.without_hidden_regions(cell.source)
         for cell in nb.cells:
             for output in cell.get("outputs", []):
-                if output.output_type == "error":  # a student's cell can fail through a test's or the guard's code
+                if output.output_type == "error":  # a student's cell can fail through a test's code
                     output.traceback = [self.scrubbed(frame, secrets) for frame in output.traceback
                                         if not _runs_in(frame, test_runs)]
                     output.evalue = self.scrubbed(output.get("evalue", ""), secrets)
@@ -139,7 +137,7 @@ def _squeezed(text: str) -> str:
 
 
 def _runs_in(frame: str, executions: set[str]) -> bool:
-    """Whether a traceback frame shows code of one of the given cell executions, or of the guard or a hidden test."""
+    """Whether a traceback frame shows code of one of the given cell executions, or of the judge's."""
     plain = _ANSI.sub("", frame)
     match = _CELL_FRAME.search(plain)
-    return (bool(match) and match.group(1) in executions) or "<coursekit guard>" in plain or "<hidden test " in plain
+    return (bool(match) and match.group(1) in executions) or "<coursekit judge>" in plain or "<test cell>" in plain

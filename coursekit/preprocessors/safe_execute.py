@@ -9,10 +9,11 @@ cell that kills or hangs its kernel costs that cell only.
   nbgrader sends it at its timeout, lets every following cell time out in turn. Here such a cell gets an error output saying what
   happened, and the notebook runs again from the start in a fresh kernel, without that cell: the
   student keeps the points of everything else.
-- Where GuardTestCells set up its guard, each test and read-only cell is sent as one call to the guard,
-  with a nonce drawn for that execution; the guard's signed proof of a complete run is taken out of the
-  outputs, and a test cell without a valid one fails (guard_test_cells.py says why).
-- Kernels keep no history database: the interpreter's memory of a test's source is what the guard forgets.
+- Test cells and read-only cells are run by the judge (coursekit/judge/), in a process of the grader's beside the
+  kernel, where the student's code never runs: a test cell's source never reaches the kernel, which only executes
+  `__coursekit_judge__.serve()` meanwhile, to run the student's functions when the judge asks. The cell's verdict
+  (error, messages, final value) is the judge's; what the student's code printed meanwhile is shown as theirs.
+  A read-only cell (the test helpers) runs in the kernel too, for the student's own code.
 
 Set in nbgrader_config.py in place of Execute among `Autograde.autograde_preprocessors`.
 """
@@ -20,21 +21,22 @@ from __future__ import annotations
 
 import collections
 import copy
-import secrets
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
+from nbformat.v4 import new_code_cell, new_output
 from traitlets import Bool, Integer
 
+from nbgrader import utils
 from nbgrader.preprocessors import Execute
 
+from ..judge import process as judge_process
+from ..judge.cells import is_read_only, is_test, visible_names
 from ..sandbox import SandboxedKernelManager
-from . import guard_test_cells
 
 
-class GuardFailed(RuntimeError):
-    """The guard's first cell failed in the kernel: this submission cannot be graded safely (a grader's bug)."""
+class JudgeNotStarted(RuntimeError):
+    """The kernel's side of the judge could not be installed: this submission cannot be graded (a grader's bug)."""
 
 
 class SafeExecute(Execute):
@@ -55,19 +57,19 @@ class SafeExecute(Execute):
         if self.km is not None and self.km.provisioner is not None:
             self.km.provisioner.process.kill()
 
+    max_student_output = Integer(8 * 2**10, help="Characters of what the student's code printed while a test ran "
+                                                 "that the test cell shows.").tag(config=True)
+
     def preprocess(self, nb: NotebookNode, resources=None, km=None):
         self._stopped: dict[int, NotebookNode] = {}  # cell index -> the error output it gets instead of running
-        self._key = nb.metadata.get(guard_test_cells.METADATA_KEY)
-        self._guarded = [index for index, cell in enumerate(nb.cells) if guard_test_cells.is_guarded(cell)]
         while True:
             attempt = copy.deepcopy(nb)
             self._output_bytes = collections.Counter()
             self._running = None
-            self._sent: dict[int, tuple[int, str]] = {}  # cell index -> (its rank among guarded cells, the nonce)
-            self._tails: dict[int, str] = {}  # guarded cell index -> the end of its stdout, where the proof is
+            self._judge = None  # started with the first judged cell of this run, in this run's kernel
             try:
                 executed, resources = super().preprocess(attempt, resources, km)
-            except GuardFailed:
+            except JudgeNotStarted:
                 raise
             except Exception as error:  # noqa: BLE001 (a dead, hung or garbled kernel: each cell stops once at most)
                 if self.abandoned or self._running is None or self._running in self._stopped:
@@ -76,6 +78,9 @@ class SafeExecute(Execute):
                 self.log.warning("Cell %d stopped its kernel (%s): running the notebook again without it",
                                  self._running, type(error).__name__)
                 continue
+            finally:
+                if self._judge is not None:
+                    self._judge.close()
             nb.cells[:] = executed.cells
             nb.metadata = executed.metadata
             return nb, resources
@@ -85,49 +90,75 @@ class SafeExecute(Execute):
             cell.outputs = [self._stopped[index]]
             return cell, resources
         self._running = index
-        if not (self._key and index in self._guarded):
-            cell, resources = super().preprocess_cell(cell, resources, index)
-            if self._key and cell.source.startswith(guard_test_cells.SIGNATURE) and cell.outputs:
-                raise GuardFailed(f"the grader's guard did not start: {cell.outputs[0]}")
-            return cell, resources
-        source, nonce = cell.source, secrets.token_hex(16)
-        self._sent[index] = (self._guarded.index(index), nonce)
-        cell.source = guard_test_cells.call(*self._sent[index])
-        try:
-            cell, resources = super().preprocess_cell(cell, resources, index)
-        finally:
-            cell.source = source
-        self._judge(cell, index)
+        if self._judge is None:
+            self._start_judge(index)
+        if is_test(cell):
+            return self._judged(cell, resources, index), resources
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        if is_read_only(cell):  # the test helpers: the student's copy above, the judge's own copy here
+            self._run_in_judge(cell, [], index)
         return cell, resources
 
-    def _judge(self, cell: NotebookNode, index: int) -> None:
-        """A guarded cell counts only with its proof; its final value is the one the proof carried. The proof is
-        read from the end of the cell's stdout, whatever messages it came in, and taken out of its outputs."""
-        rank, nonce = self._sent[index]
-        _, proven, value = guard_test_cells.take_proof(self._tails.get(index, ""), self._key, rank, nonce)
+    def _start_judge(self, index: int) -> None:
+        """Install the kernel's side of the judge before any of the notebook's code runs, and start the judge."""
+        installer = new_code_cell(judge_process.INSTALL)
+        self.execute_cell(installer, index, store_history=False)
+        if installer.outputs:
+            raise JudgeNotStarted(f"the judge's side could not start in the kernel: {installer.outputs[0]}")
+        self._judge = judge_process.JudgeProcess(self.kc.get_connection_info()["ip"])
+
+    def _run_in_judge(self, cell: NotebookNode, visible: list[str], index: int) -> tuple[dict, NotebookNode]:
+        """Have the judge run the cell while the kernel serves it. Returns the judge's result and the cell the
+        kernel's serving ran as (its outputs are what the student's code printed meanwhile)."""
+        serving = new_code_cell(judge_process.SERVE)
+        self._judge.start(cell.source, visible)
+        try:
+            super().preprocess_cell(serving, {}, index)
+        except BaseException:
+            self._judge.close()
+            raise
+        finally:
+            self.nb.cells[index] = cell  # nbclient put the serving cell in its place
+            self._judge.served()
+        return self._judge.result(timeout=self.timeout or 60), serving
+
+    def _judged(self, cell: NotebookNode, resources, index: int) -> NotebookNode:
+        result, serving = self._run_in_judge(cell, sorted(visible_names(cell.source)), index)
+        cell.execution_count = serving.get("execution_count")
         outputs = []
-        for output in cell.outputs:
-            if output.output_type == "execute_result":
-                continue
-            if output.output_type == "stream" and outputs and outputs[-1].output_type == "stream" and (
-                    outputs[-1].name == output.name):
-                outputs[-1].text += output.text
-            else:
-                outputs.append(output)
+        if result["stdout"]:
+            outputs.append(new_output("stream", name="stdout", text=result["stdout"]))
+        printed = self._student_text(serving.outputs)
+        if printed:
+            outputs.append(new_output("stream", name="stdout", text=(
+                "[printed by your code while this test ran]\n" + printed)))
+        if result["stderr"]:
+            outputs.append(new_output("stream", name="stderr", text=result["stderr"]))
+        if result["error"]:
+            outputs.append(new_output("error", **result["error"]))
+        elif result["value"] is not None:
+            outputs.append(new_output("execute_result", data={"text/plain": result["value"]},
+                                      execution_count=cell.execution_count))
+        cell.outputs = outputs
+        return cell
+
+    def _student_text(self, outputs: list[NotebookNode]) -> str:
+        """What the student's code showed while a test ran, as text, capped: never a part of the test's verdict."""
+        parts = []
         for output in outputs:
             if output.output_type == "stream":
-                output.text = guard_test_cells.take_proof(output.text, self._key, rank, nonce)[0]
-        cell.outputs = [output for output in outputs if output.output_type != "stream" or output.text]
-        if not proven:
-            if not any(output.output_type == "error" for output in cell.outputs):
-                cell.outputs.append(guard_test_cells.unproven_output())
-        elif value is not None:
-            cell.outputs.append(guard_test_cells.credit_output(value, cell.get("execution_count")))
+                parts.append(output.text)
+            elif output.output_type == "error":
+                parts.append(f"{output.ename}: {output.evalue}\n")
+            elif "text/plain" in output.get("data", {}):
+                parts.append(str(output.data["text/plain"]) + "\n")
+        text = "".join(parts)
+        if len(text) > self.max_student_output:
+            text = text[:self.max_student_output] + "\n[cut]\n"
+        return text
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
-        if cell_index in self._sent and msg.get("msg_type") == "stream" and content.get("name") == "stdout":
-            self._tails[cell_index] = (self._tails.get(cell_index, "") + content.get("text", ""))[-2048:]
         size = len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
         self._output_bytes[cell_index] += size
         if self._output_bytes[cell_index] > self.max_output_bytes:

@@ -1,0 +1,6 @@
+"""The judge: test cells run in a process of the grader's, outside the student's kernel (judge.py says how).
+
+wire.py: the plain data that crosses the boundary; kernel_side.py: what the kernel runs to serve the judge;
+judge.py: the test cells run against proxies of the student's functions; process.py: the judge's process and the
+grader's handle on it; cells.py: which cells the judge runs.
+"""

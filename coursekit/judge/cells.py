@@ -1,0 +1,38 @@
+"""Which cells of a notebook the judge runs, and what the visible part of a test cell shares with the kernel."""
+from __future__ import annotations
+
+import re
+import symtable
+
+from nbformat import NotebookNode
+
+from nbgrader import utils
+
+HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*$", re.M | re.S)
+
+
+def is_test(cell: NotebookNode) -> bool:
+    """A test cell: the judge runs it, the kernel never sees it."""
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def is_read_only(cell: NotebookNode) -> bool:
+    """A read-only code cell that is not a test (the test helpers): run in the kernel and by the judge."""
+    return (cell.cell_type == "code" and utils.is_locked(cell) and not utils.is_solution(cell)
+            and not utils.is_grade(cell))
+
+
+def visible_names(source: str) -> set[str]:
+    """The names a test cell's visible part defines: what the student's later cells may use, as in their own
+    notebook (the hidden part's names stay with the judge)."""
+    try:
+        table = symtable.symtable(HIDDEN.sub("", source), "<cell>", "exec")
+    except SyntaxError:
+        return set()
+    return {symbol.get_name() for symbol in table.get_symbols() if symbol.is_assigned() or symbol.is_imported()}
+
+
+def hidden_line_numbers(source: str) -> set[int]:
+    """The numbers (from 1) of the lines of the hidden regions of a cell's source, markers included."""
+    return {number for match in HIDDEN.finditer(source)
+            for number in range(source.count("\n", 0, match.start()) + 1, source.count("\n", 0, match.end()) + 2)}

@@ -1,0 +1,310 @@
+"""The judge: runs the test cells of a notebook in a process of the grader's, where the student's code never runs.
+
+A test cell runs here, hidden part and all, in a namespace of the judge's (`JudgeNamespace`): the test helpers of the
+read-only cells are the judge's own copies, numpy is the judge's numpy, and every other name the test reads is looked
+up in the student's kernel (`KernelLink`): a function becomes a `KernelFunction`, whose calls send their arguments to
+the kernel as plain data (wire.py) and check what comes back; a variable comes back as plain data. A function of the
+judge's that a call hands the kernel (a test's `f`, the reference `gradient` a test lends `sgd` by binding it under
+the student's name) stays here: the kernel gets a stand-in that calls back, valid while that call runs. The verdict
+(the test's error, its printed messages, its final value for partial credit) is decided here; what the student's
+code prints meanwhile is the kernel's output, which the grader keeps apart (SafeExecute).
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import io
+import itertools
+import traceback
+import warnings
+
+import numpy
+import zmq
+
+from . import wire
+from .cells import hidden_line_numbers
+
+CELL = "<test cell>"  # the file name test cells are compiled under
+MAX_TEST_OUTPUT = 64 * 2**10  # characters a test may print (its messages quote the student's values)
+# Modules a test may find under a name the notebook imported them as: the judge's own copies.
+MODULES = {"numpy": numpy}
+
+
+class KernelStopped(RuntimeError):
+    """The kernel stopped serving the test: it answered out of turn, broke the judge's stand-in, or ended."""
+
+
+class StudentError(Exception):
+    """An exception the student's code raised in the kernel: its type's name, its message, its traceback as text."""
+
+    student_traceback = ""
+
+
+def student_error(name: str, message: str, student_traceback: str) -> StudentError:
+    """An exception of a class named as the student's, so that a test's message names it; a subclass of Python's
+    built-in exception of that name too, so that a test's `except ValueError` catches it."""
+    name = name if name.isidentifier() else "Exception"
+    builtin = getattr(builtins, name, None)
+    bases = (StudentError,)
+    if isinstance(builtin, type) and issubclass(builtin, Exception) and builtin is not Exception:
+        bases = (StudentError, builtin)
+    try:
+        error = type(name, bases, {})(message)
+    except TypeError:  # a built-in exception whose layout does not mix
+        error = type(name, (StudentError,), {})(message)
+    error.student_traceback = student_traceback
+    return error
+
+
+class KernelLink:
+    """The judge's end of the PAIR socket the kernel's side serves (kernel_side.py), one request at a time."""
+
+    def __init__(self, address: str, control):
+        self.socket = zmq.Context.instance().socket(zmq.PAIR)
+        self.socket.setsockopt(zmq.LINGER, 0)
+        self.socket.setsockopt(zmq.MAXMSGSIZE, wire.MAX_BYTES)
+        self.socket.connect(address)
+        self.poller = zmq.Poller()
+        self.poller.register(self.socket, zmq.POLLIN)
+        self.poller.register(control, zmq.POLLIN)
+        self.control = control
+        self.sequence = itertools.count(1)
+        self.callbacks: dict[int, object] = {}  # live callbacks: number -> the judge's function
+        self.numbers = itertools.count(1)
+        self.serving = False
+
+    def receive(self):
+        """The kernel's next message; KernelStopped if the grader says the kernel stopped serving first."""
+        while True:
+            ready = dict(self.poller.poll())
+            if self.socket in ready:
+                return wire.loads(self.socket.recv())
+            if self.control.fileno() in ready or self.control in ready:
+                self.control.read()  # the grader's word that the kernel's serve() has ended
+                self.serving = False
+                raise KernelStopped("the kernel stopped answering the test (the notebook's code ended or replaced "
+                                    "the grader's __coursekit_judge__, or closed its socket)")
+
+    def begin(self) -> None:
+        if self.receive() != {"op": "ready"}:
+            raise KernelStopped("the kernel answered out of turn")
+        self.serving = True
+
+    def end(self) -> None:
+        if self.serving:
+            self.socket.send(wire.dumps({"op": "end"}))
+            self.serving = False
+
+    def request(self, message: dict):
+        """Send a request, answer the kernel's callbacks meanwhile, and return the decoded value it replied with."""
+        if not self.serving:
+            raise KernelStopped("the kernel is not serving the test")
+        seq = next(self.sequence)
+        self.socket.send(wire.dumps({**message, "seq": seq}))
+        while True:
+            reply = self.receive()
+            if type(reply) is not dict:
+                raise KernelStopped("the kernel answered out of turn")
+            if reply.get("op") == "callback" and type(reply.get("seq")) is int and reply["seq"] < 0:
+                self.socket.send(wire.dumps(self.answer_callback(reply)))
+                continue
+            if reply.get("seq") != seq or reply.get("op") not in ("return", "raise"):
+                raise KernelStopped("the kernel answered out of turn")
+            return reply
+
+    def answer_callback(self, message: dict) -> dict:
+        seq, function = message["seq"], self.callbacks.get(message.get("id"))
+        if function is None:
+            return {"op": "raise", "seq": seq, "message": "a function the test lent was called after its call ended"}
+        try:
+            args = wire.decode(message.get("args"), self.stand_in)
+            kwargs = wire.decode(message.get("kwargs"), self.stand_in)
+            if type(args) is not list or type(kwargs) is not dict or not all(type(key) is str for key in kwargs):
+                raise wire.NotPlainData("unreadable arguments")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the tests' own function on the student's values: not the test's
+                value = function(*args, **kwargs)
+            return {"op": "return", "seq": seq, "value": wire.encode(value, self.name_of_function)}
+        except Exception as error:  # noqa: BLE001 (the test's function failed on what the student's code sent)
+            return {"op": "raise", "seq": seq, "message": f"{type(error).__name__}: {str(error)[:200]}"}
+
+    def stand_in(self, tag: str, payload):
+        """The judge's object for a function named in the kernel's data: set by the namespace (JudgeNamespace)."""
+        raise wire.NotPlainData("a function the judge does not know")
+
+    def name_of_function(self, function) -> dict:
+        if isinstance(function, KernelFunction):
+            return {"function": function.name}
+        number = next(self.numbers)
+        self.callbacks[number] = function
+        return {"callback": number}
+
+
+class KernelFunction:
+    """A function of the student's notebook, called in the kernel; what it returns is checked plain data."""
+
+    def __init__(self, namespace: JudgeNamespace, name: str):
+        self.namespace, self.link, self.name = namespace, namespace.link, name
+
+    def __repr__(self) -> str:
+        return f"<your function {self.name}>"
+
+    def __call__(self, *args, **kwargs):
+        link = self.link
+        live = dict(link.callbacks)
+        try:
+            lend = {name: link.name_of_function(function)["callback"] for name, function in self.namespace.lent().items()}
+            reply = link.request({"op": "call", "name": self.name, "lend": lend,
+                                  "args": wire.encode(list(args), link.name_of_function),
+                                  "kwargs": wire.encode(kwargs, link.name_of_function)})
+        finally:
+            link.callbacks = live
+        if reply["op"] == "raise":
+            raise student_error(str(reply.get("type")), str(reply.get("message"))[:2000],
+                                str(reply.get("traceback"))[:4000])
+        for category, message in (reply.get("warnings") or [])[:100]:
+            warnings.warn_explicit(str(message)[:2000], _warning_class(category), "<your code>", 0)
+        return wire.decode(reply.get("value"), link.stand_in)
+
+
+def _warning_class(name) -> type[Warning]:
+    for module in (builtins, numpy.exceptions):
+        found = getattr(module, str(name), None)
+        if isinstance(found, type) and issubclass(found, Warning):
+            return found
+    return UserWarning
+
+
+class JudgeNamespace(dict):
+    """The tests' globals: their own names, then Python's builtins, then the kernel's names (never the other way
+    round, so a student's `len = ...` is not the tests' len). Functions of the kernel are KernelFunctions; its
+    variables are fetched once per cell, as plain data."""
+
+    def __init__(self, link: KernelLink):
+        super().__init__(np=numpy, __name__="__main__")
+        self.link = link
+        link.stand_in = self.stand_in
+        self.functions: dict[str, KernelFunction] = {}
+        self.fetched: dict[str, object] = {}
+
+    def __missing__(self, name: str):
+        if name in self.fetched:
+            return self.fetched[name]
+        if hasattr(builtins, name):
+            raise KeyError(name)  # Python then looks in the builtins
+        reply = self.link.request({"op": "get", "name": name})
+        if reply["op"] == "raise" and reply.get("type") == "KeyError":
+            raise KeyError(name)  # not in the kernel either: a NameError
+        if reply["op"] == "raise":
+            raise student_error(str(reply.get("type")), f"{name}: {str(reply.get('message'))[:2000]}", "")
+        self.fetched[name] = value = self.kernel_value(name, reply.get("value"))
+        return value
+
+    def __contains__(self, name) -> bool:
+        if dict.__contains__(self, name) or name in self.fetched:
+            return True
+        reply = self.link.request({"op": "has", "name": str(name)})
+        return reply["op"] == "return" and reply.get("value") is True
+
+    def kernel_value(self, name: str, data):
+        if type(data) is dict and set(data) == {"module"}:
+            if data["module"] in MODULES:
+                return MODULES[data["module"]]
+            raise wire.NotPlainData(f"{name} is the module {str(data['module'])[:60]}, which the tests do not use")
+        return wire.decode(data, self.stand_in)
+
+    def stand_in(self, tag: str, payload):
+        if tag == "function" and type(payload) is str:
+            if payload not in self.functions:
+                self.functions[payload] = KernelFunction(self, payload)
+            return self.functions[payload]
+        if tag == "callback" and payload in self.link.callbacks:
+            return self.link.callbacks[payload]
+        raise wire.NotPlainData("a function the judge does not know")
+
+    def lent(self) -> dict:
+        """The judge's functions bound under the names of the kernel's: the kernel's code calls them instead while a
+        call runs (a test's `with HiddenReference.in_place_of_students():`)."""
+        return {name: function for name in self.functions if (function := dict.get(self, name)) is not None
+                and function is not self.functions[name] and callable(function)
+                and not isinstance(function, KernelFunction)}
+
+
+class Judge:
+    def __init__(self, link: KernelLink):
+        self.link = link
+        self.namespace = JudgeNamespace(link)
+
+    def run(self, source: str, visible: list[str]) -> dict:
+        """Run one cell; return what it printed (stdout, stderr), its error, its final value, and the values of the
+        names its visible part defines, sent to the kernel for the student's later cells."""
+        stdout, stderr = _Capped(), _Capped()
+        result = {"error": None, "value": None}
+        self.namespace.fetched.clear()
+        try:
+            self.link.begin()
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                try:
+                    value = _execute(source, self.namespace)
+                    result["value"] = _credit(value)
+                except Exception as error:  # noqa: BLE001 (a failing test: the verdict)
+                    result["error"] = _error_output(error, source)
+            self._share(visible)
+        except KernelStopped as error:
+            result["error"] = {"ename": "TestNotRun", "evalue": f"{error}: the test could not run", "traceback": []}
+        finally:
+            self.link.end()
+        return {**result, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
+
+    def _share(self, visible: list[str]) -> None:
+        """Put what the visible part defined into the kernel, as in the student's own notebook, and look it up
+        there from now on (a later cell of the student's may change it); functions stay the judge's."""
+        for name in visible:
+            if not dict.__contains__(self.namespace, name):
+                continue
+            try:
+                encoded = wire.encode(dict.__getitem__(self.namespace, name))
+            except wire.NotPlainData:
+                continue
+            self.link.request({"op": "set", "name": name, "value": encoded})
+            del self.namespace[name]
+
+
+def _execute(source: str, namespace: dict):
+    """Run a cell's source as IPython would, returning the value of its last line if that is an expression."""
+    tree = ast.parse(source, CELL)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, CELL, "exec"), namespace)  # noqa: S102 (the master's test cell, the instructor's code)
+    return eval(compile(ast.Expression(last.value), CELL, "eval"), namespace) if last else None  # noqa: S307
+
+
+def _credit(value) -> str | None:
+    """The final value as IPython shows it; a number as a Python float, which nbgrader reads as partial credit."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float, numpy.number)) and not isinstance(value, bool):
+        return repr(float(value))
+    return repr(value)[:1000]
+
+
+def _error_output(error: BaseException, source: str) -> dict:
+    """The error as the cell shows it: the lines of the visible part it went through, never a hidden one, then
+    the traceback of the student's code if the error came from there."""
+    hidden = hidden_line_numbers(source)
+    lines = source.splitlines()
+    shown = [f"  test cell, line {frame.lineno}: {lines[frame.lineno - 1].strip()}\n"
+             for frame in traceback.extract_tb(error.__traceback__)
+             if frame.filename == CELL and frame.lineno not in hidden and 0 < frame.lineno <= len(lines)]
+    if isinstance(error, StudentError) and error.student_traceback:
+        shown.append("Raised by your code:\n" + error.student_traceback)
+    name = type(error).__name__
+    return {"ename": name, "evalue": str(error)[:4000], "traceback": [*shown, f"{name}: {str(error)[:4000]}"]}
+
+
+class _Capped(io.StringIO):
+    def write(self, text: str) -> int:
+        room = MAX_TEST_OUTPUT - self.tell()
+        if room > 0:
+            super().write(text[:room] if len(text) <= room else text[:room] + "\n[output cut]\n")
+        return len(text)

@@ -1,0 +1,133 @@
+"""The kernel's side of the judge: runs the student's functions when the judge asks, and nothing else.
+
+Not imported: the judge sends this file's source to the student's kernel, after wire.py's, in one namespace of their
+own (`install`). It holds no test, no expected value and no secret, and trusts nothing: whatever the student's code
+does to it can only change what the student's own functions are reported to return, and the judge checks that.
+
+`install` binds a ZeroMQ PAIR socket beside the kernel's own (in the sandbox's private /tmp, which only the grader
+reaches) and puts `__coursekit_judge__` in the notebook's namespace. For each test cell the grader executes
+`__coursekit_judge__.serve()`, which answers the judge's requests on that socket until the judge says `end`:
+`call` a function of the notebook's namespace (with the judge's functions lent in place of some of its names for the
+call), `get` or `has` a variable, `set` one (what the visible part of a test defines, for the student's later cells).
+A lent function is a stand-in that calls the judge back and answers the judge's requests meanwhile; it works only
+while the call it was lent for runs. What the student's code prints while serving is the cell's output.
+"""
+import itertools
+import sys
+import traceback
+import warnings
+
+import zmq
+
+SOURCE_NAME = "<coursekit judge>"  # the file name this source is compiled under in the kernel
+
+class JudgeCallFailed(Exception):
+    """A function lent by the judge failed, or was called after the call it was lent for had ended."""
+
+
+class KernelSide:
+    def __init__(self, namespace, address):
+        self.namespace = namespace
+        self.socket = zmq.Context.instance().socket(zmq.PAIR)
+        self.socket.setsockopt(zmq.LINGER, 0)
+        self.socket.bind(address)
+        self.sequence = itertools.count(1)
+
+    def serve(self):
+        """Answer the judge's requests until it says `end`."""
+        self.socket.send(dumps({"op": "ready"}))
+        while True:
+            request = loads(self.socket.recv())
+            if request.get("op") == "end":
+                return
+            self.socket.send(dumps(self.answer(request)))
+
+    def answer(self, request):
+        seq = request.get("seq")
+        try:
+            op, name = request.get("op"), str(request.get("name"))
+            if op == "has":
+                return {"op": "return", "seq": seq, "value": name in self.namespace}
+            if op == "get":
+                return {"op": "return", "seq": seq, "value": self.describe(name, self.namespace[name])}
+            if op == "set":
+                self.namespace[name] = decode(request["value"], self.stand_in)
+                return {"op": "return", "seq": seq, "value": None}
+            if op == "call":
+                return self.call(seq, name, request)
+            return {"op": "raise", "seq": seq, "type": "ProtocolError", "message": f"unknown request {op!r}"}
+        except BaseException as error:  # noqa: BLE001 (whatever the student's code raised goes back as data)
+            return self.error_reply(seq, error)
+
+    def call(self, seq, name, request):
+        function = self.namespace[name]
+        args = decode(request.get("args", {"list": []}), self.stand_in)
+        kwargs = decode(request.get("kwargs", {"dict": []}), self.stand_in)
+        lent = {lent_name: self.stand_in("callback", number) for lent_name, number in request.get("lend", {}).items()}
+        missing = object()
+        saved = {lent_name: self.namespace.get(lent_name, missing) for lent_name in lent}
+        self.namespace.update(lent)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = function(*args, **kwargs)
+        finally:
+            for lent_name, before in saved.items():
+                if before is missing:
+                    self.namespace.pop(lent_name, None)
+                else:
+                    self.namespace[lent_name] = before
+        return {"op": "return", "seq": seq, "value": encode(value, self.name_of),
+                "warnings": [[w.category.__name__, str(w.message)[:2000]] for w in caught[:100]]}
+
+    def describe(self, name, value):
+        if type(value) is type(sys):
+            return {"module": value.__name__}
+        if callable(value) and not isinstance(value, type):
+            return {"function": name}
+        return encode(value, self.name_of)
+
+    def name_of(self, function):
+        for name, value in self.namespace.items():
+            if value is function and not name.startswith("_"):
+                return {"function": name}
+        raise NotPlainData("a function that is not one of the notebook's: return numbers or arrays")
+
+    def stand_in(self, tag, payload):
+        if tag == "function":
+            return self.namespace[str(payload)]
+        return self.lent_function(payload)
+
+    def lent_function(self, number):
+        def lent(*args, **kwargs):
+            seq = -next(self.sequence)
+            self.socket.send(dumps({"op": "callback", "seq": seq, "id": number, "args": encode(list(args), self.name_of),
+                                    "kwargs": encode(kwargs, self.name_of)}))
+            while True:
+                message = loads(self.socket.recv())
+                if message.get("seq") == seq and message.get("op") == "return":
+                    return decode(message.get("value"), self.stand_in)
+                if message.get("seq") == seq and message.get("op") == "raise":
+                    raise JudgeCallFailed(str(message.get("message")))
+                if message.get("op") == "end":
+                    raise JudgeCallFailed("the test ended")
+                self.socket.send(dumps(self.answer(message)))
+        return lent
+
+    def error_reply(self, seq, error):
+        """What the student's code raised, as text: its type's name, its message, the frames of the notebook's code."""
+        try:
+            frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename != SOURCE_NAME]
+            text = "".join(traceback.format_list(frames[-8:]) + traceback.format_exception_only(type(error), error))
+            message = str(error)
+        except BaseException:  # noqa: BLE001 (an exception whose message itself fails)
+            text = message = "(an exception whose message could not be read)"
+        return {"op": "raise", "seq": seq, "type": _type_name(error), "message": message[:2000],
+                "traceback": text[-4000:]}
+
+
+def install(namespace):
+    """Bind the judge's socket beside the kernel's own IPC sockets and name the server in the notebook's namespace."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    namespace["__coursekit_judge__"] = KernelSide(namespace, f"ipc://{IPKernelApp.instance().ip}-judge")

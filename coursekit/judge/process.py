@@ -1,0 +1,109 @@
+"""The judge's process and the grader's handle on it: one judge per run of a notebook, beside its kernel.
+
+The grader (SafeExecute) starts `python -m coursekit.judge ADDRESS` with `JudgeProcess`, then for each test or
+read-only cell sends the cell (`start`), has the kernel execute `__coursekit_judge__.serve()`, says when that
+execution is over (`served`), and reads the judge's result (`result`). The judge is a process of its own, not a
+thread of the grader's: it runs the tests with Python's process-wide state (warnings, stdout) to itself, under a
+memory limit, and dies without taking the grader with it. It speaks JSON lines on its stdin and stdout; the test's
+own prints never reach that stdout (judge.py captures them).
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import select
+import subprocess
+import sys
+from importlib import resources
+
+JUDGE_MEMORY = 4 * 2**30  # bytes of address space the judge may map
+SERVE = "__coursekit_judge__.serve()"  # what the kernel executes while the judge runs a cell
+# The kernel's side, sent as source: the kernel may not have coursekit (it is installed in the sandbox as data).
+KERNEL_SIDE = "".join(resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+                      for name in ("wire.py", "kernel_side.py"))
+
+
+# What the kernel executes, before any of the notebook's code, to serve the judge beside its own sockets.
+INSTALL = (f"(lambda namespace: (exec(compile({KERNEL_SIDE!r}, '<coursekit judge>', 'exec'), namespace), "
+           "namespace['install'](get_ipython().user_ns)))({'__name__': 'coursekit_judge'}) and None")
+
+
+class JudgeProcess:
+    """The grader's end: start the judge, hand it cells, read its verdicts."""
+
+    def __init__(self, ip: str):
+        environment = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        self.process = subprocess.Popen([sys.executable, "-m", "coursekit.judge", f"ipc://{ip}-judge"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        env=environment)
+
+    def start(self, source: str, visible: list[str]) -> None:
+        self._send({"source": source, "visible": visible})
+
+    def served(self) -> None:
+        """The kernel's serve() ended: a judge still waiting on the kernel gives up on the test."""
+        self._send({"served": True})
+
+    def result(self, timeout: float) -> dict:
+        """The judge's verdict on the cell it was given; an error of the judge's own if it died or took too long."""
+        if select.select([self.process.stdout], [], [], timeout)[0]:
+            line = self.process.stdout.readline()
+            if line:
+                return json.loads(line)
+        self.close()
+        reason = "the grader's judge stopped while it ran this test (a bug of the grader's: tell the instructor)"
+        return {"error": {"ename": "JudgeFailed", "evalue": reason, "traceback": [f"JudgeFailed: {reason}"]},
+                "value": None, "stdout": "", "stderr": ""}
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            stream.close()
+
+    def _send(self, message: dict) -> None:
+        try:
+            self.process.stdin.write(json.dumps(message).encode() + b"\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # a dead judge: result() says so
+
+
+def serve_grader() -> None:
+    """The judge's main loop: connect to the kernel, then run each cell the grader sends."""
+    import zmq  # the judge's own imports, not the grader's
+
+    from .judge import Judge, KernelLink
+
+    resource.setrlimit(resource.RLIMIT_AS, (JUDGE_MEMORY, JUDGE_MEMORY))
+    replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nothing but the replies on the grader's pipe
+    commands = _Lines(0)
+    judge = Judge(KernelLink(sys.argv[1], commands))
+    while (line := commands.read()) is not None:
+        command = json.loads(line)
+        if "source" in command:
+            replies.write(json.dumps(judge.run(command["source"], command["visible"])) + "\n")
+            replies.flush()
+    zmq.Context.instance().destroy(linger=0)
+
+
+class _Lines:
+    """Lines read from a file descriptor without a buffer of Python's, so that it can be polled meanwhile."""
+
+    def __init__(self, fd: int):
+        self.fd, self.buffer = fd, b""
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def read(self) -> str | None:
+        while b"\n" not in self.buffer:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode()
