@@ -2,20 +2,23 @@
 
 `nbgrader validate` exits 0 even when tests fail (nbgrader issue #1908); this check exits 0 only
 if every test cell ran without error, 1 if any failed, 2 if the notebook could not be read or run.
-It runs the notebook as it is, with the visible tests a student has: the grader's hidden tests
-come on top of them. When a cell that is not a test raises (numpy missing, a syntax error), the tests
+It runs the notebook as it is, with the visible tests a student has, and judges them as the grader does: each test
+cell runs in the judge (coursekit/judge/), a process beside the kernel that calls the student's functions across,
+so a visible check passes here exactly when it passes for the grader. The grader's hidden tests come on top. When a cell that is not a test raises (numpy missing, a syntax error), the tests
 after it fail with NameErrors that hide the cause: the report starts with a line naming that cell's error.
 """
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from jupyter_client.manager import KernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from . import notebooks
+from .judge.execution import JudgedExecution
 
 PASSED, FAILED, UNREADABLE = 0, 1, 2
 
@@ -47,11 +50,19 @@ def run_tests(path: Path, timeout: int = 60) -> NotebookCheck:
         notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # nbformat raises several types for unreadable files
         raise ValueError(f"{path}: not a readable notebook ({type(error).__name__}: {error})") from error
-    try:
-        NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    except (CellTimeoutError, DeadKernelError) as error:
-        raise ValueError(f"{path}: the notebook did not finish running ({type(error).__name__})") from error
+    with tempfile.TemporaryDirectory(prefix="coursekit-selfcheck-") as sockets:
+        # IPC sockets, in a folder of the check's own: the judge's socket goes beside the kernel's.
+        kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = JudgedExecution(notebook, km=kernel, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                 resources={"metadata": {"path": str(path.parent)}})
+        try:
+            client.execute()
+        except (CellTimeoutError, DeadKernelError) as error:
+            raise ValueError(f"{path}: the notebook did not finish running ({type(error).__name__})") from error
+        finally:
+            client.close_judge()
+            if kernel.has_kernel:
+                kernel.shutdown_kernel(now=True)
     return NotebookCheck([CellOutcome(cell_id, cell.metadata.nbgrader.points, _failure(cell))
                           for cell_id, cell in notebooks.test_cells(notebook).items()], _first_error_outside(notebook))
 

@@ -6,20 +6,21 @@ import symtable
 
 from nbformat import NotebookNode
 
-from nbgrader import utils
+from .. import notebooks
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*$", re.M | re.S)
 
 
 def is_test(cell: NotebookNode) -> bool:
     """A test cell: the judge runs it, the kernel never sees it."""
-    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+    return cell.cell_type == "code" and notebooks.is_test_cell(cell)
 
 
 def is_read_only(cell: NotebookNode) -> bool:
     """A read-only code cell that is not a test (the test helpers): run in the kernel and by the judge."""
-    return (cell.cell_type == "code" and utils.is_locked(cell) and not utils.is_solution(cell)
-            and not utils.is_grade(cell))
+    metadata = notebooks.nbgrader_metadata(cell)
+    return (cell.cell_type == "code" and bool(metadata.get("locked")) and not metadata.get("solution")
+            and not metadata.get("grade"))
 
 
 def visible_names(source: str) -> set[str]:

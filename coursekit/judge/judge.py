@@ -31,8 +31,9 @@ MAX_TEST_OUTPUT = 64 * 2**10  # characters a test may print (its messages quote 
 MODULES = {"numpy": numpy}
 
 
-class KernelStopped(RuntimeError):
-    """The kernel stopped serving the test: it answered out of turn, broke the judge's stand-in, or ended."""
+class KernelStopped(BaseException):
+    """The kernel stopped serving the test: it answered out of turn, broke the judge's stand-in, or ended. Not an
+    Exception, so that a test's own `except Exception` cannot take it for the student's error and go on."""
 
 
 class StudentError(Exception):
@@ -73,6 +74,7 @@ class KernelLink:
         self.callbacks: dict[int, object] = {}  # live callbacks: number -> the judge's function
         self.numbers = itertools.count(1)
         self.serving = False
+        self.served = True  # the kernel's serve() for the last cell has ended
 
     def receive(self):
         """The kernel's next message; KernelStopped if the grader says the kernel stopped serving first."""
@@ -81,12 +83,18 @@ class KernelLink:
             if self.socket in ready:
                 return wire.loads(self.socket.recv())
             if self.control.fileno() in ready or self.control in ready:
-                self.control.read()  # the grader's word that the kernel's serve() has ended
-                self.serving = False
+                self.await_served()
                 raise KernelStopped("the kernel stopped answering the test (the notebook's code ended or replaced "
                                     "the grader's __coursekit_judge__, or closed its socket)")
 
+    def await_served(self) -> None:
+        """Wait for the grader's word that the kernel's serve() for this cell has ended (once per cell)."""
+        if not self.served:
+            self.control.read()
+            self.served, self.serving = True, False
+
     def begin(self) -> None:
+        self.served = False
         if self.receive() != {"op": "ready"}:
             raise KernelStopped("the kernel answered out of turn")
         self.serving = True
@@ -163,9 +171,25 @@ class KernelFunction:
         if reply["op"] == "raise":
             raise student_error(str(reply.get("type")), str(reply.get("message"))[:2000],
                                 str(reply.get("traceback"))[:4000])
+        value = wire.decode(reply.get("value"), link.stand_in)
+        _change_in_place(list(wire.arrays_in([list(args), kwargs])), reply.get("changed"))
         for category, message in (reply.get("warnings") or [])[:100]:
             warnings.warn_explicit(str(message)[:2000], _warning_class(category), "<your code>", 0)
-        return wire.decode(reply.get("value"), link.stand_in)
+        return value
+
+
+def _change_in_place(arrays: list[numpy.ndarray], changed) -> None:
+    """Change the test's arrays as the student's function changed its copies of them in the kernel."""
+    if type(changed) is not list:
+        return
+    for item in changed[:len(arrays)]:
+        if type(item) is not list or len(item) != 2 or type(item[0]) is not int or not 0 <= item[0] < len(arrays):
+            raise wire.NotPlainData("unreadable changes to the arguments")
+        array, new = arrays[item[0]], wire.decode(item[1])
+        if type(new) is not numpy.ndarray or new.shape != array.shape or new.dtype != array.dtype:
+            raise wire.NotPlainData("an argument changed into an array of another shape or dtype")
+        if array.flags.writeable:
+            array[...] = new
 
 
 def _warning_class(name) -> type[Warning]:
@@ -255,6 +279,7 @@ class Judge:
             result["error"] = {"ename": "TestNotRun", "evalue": f"{error}: the test could not run", "traceback": []}
         finally:
             self.link.end()
+            self.link.await_served()
         return {**result, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
 
     def _share(self, visible: list[str]) -> None:

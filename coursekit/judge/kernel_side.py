@@ -8,7 +8,7 @@ does to it can only change what the student's own functions are reported to retu
 reaches) and puts `__coursekit_judge__` in the notebook's namespace. For each test cell the grader executes
 `__coursekit_judge__.serve()`, which answers the judge's requests on that socket until the judge says `end`:
 `call` a function of the notebook's namespace (with the judge's functions lent in place of some of its names for the
-call), `get` or `has` a variable, `set` one (what the visible part of a test defines, for the student's later cells).
+call; the arrays it was given and changed in place are sent back, as the test's own arrays would have changed), `get` or `has` a variable, `set` one (what the visible part of a test defines, for the student's later cells).
 A lent function is a stand-in that calls the judge back and answers the judge's requests meanwhile; it works only
 while the call it was lent for runs. What the student's code prints while serving is the cell's output.
 """
@@ -32,6 +32,7 @@ class KernelSide:
         self.socket.setsockopt(zmq.LINGER, 0)
         self.socket.bind(address)
         self.sequence = itertools.count(1)
+        self.live = set()  # the judge's functions lent for the calls running now
 
     def serve(self):
         """Answer the judge's requests until it says `end`."""
@@ -60,24 +61,35 @@ class KernelSide:
             return self.error_reply(seq, error)
 
     def call(self, seq, name, request):
+        live_before = set(self.live)
+        try:
+            return self.call_lending(seq, name, request)
+        finally:
+            self.live = live_before
+
+    def call_lending(self, seq, name, request):
         function = self.namespace[name]
         args = decode(request.get("args", {"list": []}), self.stand_in)
         kwargs = decode(request.get("kwargs", {"dict": []}), self.stand_in)
         lent = {lent_name: self.stand_in("callback", number) for lent_name, number in request.get("lend", {}).items()}
         missing = object()
         saved = {lent_name: self.namespace.get(lent_name, missing) for lent_name in lent}
+        arrays = list(arrays_in([args, kwargs]))
+        before = [array.tobytes() for array in arrays]
         self.namespace.update(lent)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 value = function(*args, **kwargs)
         finally:
-            for lent_name, before in saved.items():
-                if before is missing:
+            for lent_name, before_name in saved.items():
+                if before_name is missing:
                     self.namespace.pop(lent_name, None)
                 else:
-                    self.namespace[lent_name] = before
-        return {"op": "return", "seq": seq, "value": encode(value, self.name_of),
+                    self.namespace[lent_name] = before_name
+        changed = [[number, encode(array)] for number, (array, bytes_before) in enumerate(zip(arrays, before))
+                   if array.tobytes() != bytes_before]
+        return {"op": "return", "seq": seq, "value": encode(value, self.name_of), "changed": changed,
                 "warnings": [[w.category.__name__, str(w.message)[:2000]] for w in caught[:100]]}
 
     def describe(self, name, value):
@@ -99,7 +111,11 @@ class KernelSide:
         return self.lent_function(payload)
 
     def lent_function(self, number):
+        self.live.add(number)
+
         def lent(*args, **kwargs):
+            if number not in self.live:
+                raise JudgeCallFailed("a function the test lent was called after its call ended")
             seq = -next(self.sequence)
             self.socket.send(dumps({"op": "callback", "seq": seq, "id": number, "args": encode(list(args), self.name_of),
                                     "kwargs": encode(kwargs, self.name_of)}))

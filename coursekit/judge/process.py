@@ -83,10 +83,9 @@ def serve_grader() -> None:
     commands = _Lines(0)
     judge = Judge(KernelLink(sys.argv[1], commands))
     while (line := commands.read()) is not None:
-        command = json.loads(line)
-        if "source" in command:
-            replies.write(json.dumps(judge.run(command["source"], command["visible"])) + "\n")
-            replies.flush()
+        command = json.loads(line)  # a cell; the word that the kernel's serving ended is read while it runs
+        replies.write(json.dumps(judge.run(command["source"], command["visible"])) + "\n")
+        replies.flush()
     zmq.Context.instance().destroy(linger=0)
 
 

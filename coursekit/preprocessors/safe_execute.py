@@ -24,22 +24,16 @@ import copy
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_output
+from nbformat.v4 import new_output
 from traitlets import Bool, Integer
 
-from nbgrader import utils
 from nbgrader.preprocessors import Execute
 
-from ..judge import process as judge_process
-from ..judge.cells import is_read_only, is_test, visible_names
+from ..judge.execution import JudgedExecution, JudgeNotStarted
 from ..sandbox import SandboxedKernelManager
 
 
-class JudgeNotStarted(RuntimeError):
-    """The kernel's side of the judge could not be installed: this submission cannot be graded (a grader's bug)."""
-
-
-class SafeExecute(Execute):
+class SafeExecute(JudgedExecution, Execute):
     max_output_bytes = Integer(2**20, help="Bytes of output kept per cell; the rest is dropped, with a note.").tag(
         config=True)
     interrupt_on_timeout = Bool(False, help="A cell past its timeout is stopped with its kernel, not interrupted "
@@ -57,16 +51,12 @@ class SafeExecute(Execute):
         if self.km is not None and self.km.provisioner is not None:
             self.km.provisioner.process.kill()
 
-    max_student_output = Integer(8 * 2**10, help="Characters of what the student's code printed while a test ran "
-                                                 "that the test cell shows.").tag(config=True)
-
     def preprocess(self, nb: NotebookNode, resources=None, km=None):
         self._stopped: dict[int, NotebookNode] = {}  # cell index -> the error output it gets instead of running
         while True:
             attempt = copy.deepcopy(nb)
             self._output_bytes = collections.Counter()
             self._running = None
-            self._judge = None  # started with the first judged cell of this run, in this run's kernel
             try:
                 executed, resources = super().preprocess(attempt, resources, km)
             except JudgeNotStarted:
@@ -79,8 +69,7 @@ class SafeExecute(Execute):
                                  self._running, type(error).__name__)
                 continue
             finally:
-                if self._judge is not None:
-                    self._judge.close()
+                self.close_judge()
             nb.cells[:] = executed.cells
             nb.metadata = executed.metadata
             return nb, resources
@@ -90,72 +79,7 @@ class SafeExecute(Execute):
             cell.outputs = [self._stopped[index]]
             return cell, resources
         self._running = index
-        if self._judge is None:
-            self._start_judge(index)
-        if is_test(cell):
-            return self._judged(cell, resources, index), resources
-        cell, resources = super().preprocess_cell(cell, resources, index)
-        if is_read_only(cell):  # the test helpers: the student's copy above, the judge's own copy here
-            self._run_in_judge(cell, [], index)
-        return cell, resources
-
-    def _start_judge(self, index: int) -> None:
-        """Install the kernel's side of the judge before any of the notebook's code runs, and start the judge."""
-        installer = new_code_cell(judge_process.INSTALL)
-        self.execute_cell(installer, index, store_history=False)
-        if installer.outputs:
-            raise JudgeNotStarted(f"the judge's side could not start in the kernel: {installer.outputs[0]}")
-        self._judge = judge_process.JudgeProcess(self.kc.get_connection_info()["ip"])
-
-    def _run_in_judge(self, cell: NotebookNode, visible: list[str], index: int) -> tuple[dict, NotebookNode]:
-        """Have the judge run the cell while the kernel serves it. Returns the judge's result and the cell the
-        kernel's serving ran as (its outputs are what the student's code printed meanwhile)."""
-        serving = new_code_cell(judge_process.SERVE)
-        self._judge.start(cell.source, visible)
-        try:
-            super().preprocess_cell(serving, {}, index)
-        except BaseException:
-            self._judge.close()
-            raise
-        finally:
-            self.nb.cells[index] = cell  # nbclient put the serving cell in its place
-            self._judge.served()
-        return self._judge.result(timeout=self.timeout or 60), serving
-
-    def _judged(self, cell: NotebookNode, resources, index: int) -> NotebookNode:
-        result, serving = self._run_in_judge(cell, sorted(visible_names(cell.source)), index)
-        cell.execution_count = serving.get("execution_count")
-        outputs = []
-        if result["stdout"]:
-            outputs.append(new_output("stream", name="stdout", text=result["stdout"]))
-        printed = self._student_text(serving.outputs)
-        if printed:
-            outputs.append(new_output("stream", name="stdout", text=(
-                "[printed by your code while this test ran]\n" + printed)))
-        if result["stderr"]:
-            outputs.append(new_output("stream", name="stderr", text=result["stderr"]))
-        if result["error"]:
-            outputs.append(new_output("error", **result["error"]))
-        elif result["value"] is not None:
-            outputs.append(new_output("execute_result", data={"text/plain": result["value"]},
-                                      execution_count=cell.execution_count))
-        cell.outputs = outputs
-        return cell
-
-    def _student_text(self, outputs: list[NotebookNode]) -> str:
-        """What the student's code showed while a test ran, as text, capped: never a part of the test's verdict."""
-        parts = []
-        for output in outputs:
-            if output.output_type == "stream":
-                parts.append(output.text)
-            elif output.output_type == "error":
-                parts.append(f"{output.ename}: {output.evalue}\n")
-            elif "text/plain" in output.get("data", {}):
-                parts.append(str(output.data["text/plain"]) + "\n")
-        text = "".join(parts)
-        if len(text) > self.max_student_output:
-            text = text[:self.max_student_output] + "\n[cut]\n"
-        return text
+        return super().preprocess_cell(cell, resources, index)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
@@ -174,9 +98,7 @@ def _stopped_output(error: Exception) -> NotebookNode:
         name, reason = "CellTimeoutError", "this cell ran past its time limit and did not stop when asked"
     elif isinstance(error, DeadKernelError):
         name, reason = "KernelDied", ("the kernel died while running this cell (it exited, went over its memory or "
-                                      "CPU limit, or did what the grader forbids while it grades: reading the "
-                                      "tests' code or frames, the garbage collector's lists of objects, ctypes, "
-                                      "a tracer)")
+                                      "CPU limit, or was killed)")
     else:
         name, reason = "KernelBroken", f"the kernel stopped answering properly while running this cell ({error})"
     return new_output("error", ename=name, evalue=f"{reason}; the notebook was run again without it",

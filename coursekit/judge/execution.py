@@ -1,0 +1,100 @@
+"""A notebook executed with its test cells judged: nbclient's NotebookClient, with test and read-only cells run by
+the judge (judge.py) while the kernel serves it. The grader's SafeExecute and the students' self-check both use it,
+so that a student's visible checks get the grader's verdict."""
+from __future__ import annotations
+
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_output
+from traitlets import Integer
+
+from . import process
+from .cells import is_read_only, is_test, visible_names
+
+
+class JudgeNotStarted(RuntimeError):
+    """The kernel's side of the judge could not be installed: the notebook cannot be judged (a grader's bug)."""
+
+
+class JudgedExecution(NotebookClient):
+    max_student_output = Integer(8 * 2**10, help="Characters of what the student's code printed while a test ran "
+                                                 "that the test cell shows.").tag(config=True)
+
+    _judge: process.JudgeProcess | None = None  # started at the first cell, in the kernel of this execution
+
+    def close_judge(self) -> None:
+        """Stop the judge of this execution (call once the notebook ran, or its kernel stopped)."""
+        if self._judge is not None:
+            self._judge.close()
+            self._judge = None
+
+    async def async_execute_cell(self, cell: NotebookNode, cell_index: int, execution_count: int | None = None,
+                                 store_history: bool = True) -> NotebookNode:
+        if self._judge is None:
+            await self._start_judge(cell_index)
+        if is_test(cell):
+            result, serving = await self._run_in_judge(cell, sorted(visible_names(cell.source)), cell_index)
+            return self._judged(cell, result, serving)
+        cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        if is_read_only(cell):  # the test helpers: the student's copy above, the judge's own copy here
+            await self._run_in_judge(cell, [], cell_index)
+        return cell
+
+    async def _start_judge(self, cell_index: int) -> None:
+        """Install the kernel's side of the judge before any of the notebook's code runs, and start the judge."""
+        installer = new_code_cell(process.INSTALL)
+        await super().async_execute_cell(installer, cell_index, store_history=False)
+        if installer.outputs:
+            raise JudgeNotStarted(f"the judge's side could not start in the kernel: {installer.outputs[0]}")
+        self._judge = process.JudgeProcess(self.kc.get_connection_info()["ip"])
+
+    async def _run_in_judge(self, cell: NotebookNode, visible: list[str], cell_index: int
+                            ) -> tuple[dict, NotebookNode]:
+        """Have the judge run the cell while the kernel serves it. Returns the judge's result and the cell the
+        kernel's serving ran as (its outputs are what the student's code printed meanwhile)."""
+        serving = new_code_cell(process.SERVE)
+        self._judge.start(cell.source, visible)
+        try:
+            await super().async_execute_cell(serving, cell_index)
+        except BaseException:
+            self.close_judge()
+            raise
+        finally:
+            self.nb.cells[cell_index] = cell  # nbclient put the serving cell in its place
+            if self._judge is not None:
+                self._judge.served()
+        return self._judge.result(timeout=self.timeout or 60), serving
+
+    def _judged(self, cell: NotebookNode, result: dict, serving: NotebookNode) -> NotebookNode:
+        """The test cell as the student reads it: the test's messages, what the student's code printed meanwhile
+        (shown as theirs), and the judge's verdict: its error, or its final value (partial credit)."""
+        cell.execution_count = serving.get("execution_count")
+        outputs = []
+        if result["stdout"]:
+            outputs.append(new_output("stream", name="stdout", text=result["stdout"]))
+        printed = self._student_text(serving.outputs)
+        if printed:
+            outputs.append(new_output("stream", name="stdout", text="[printed by your code while this test ran]\n"
+                                                                     + printed))
+        if result["stderr"]:
+            outputs.append(new_output("stream", name="stderr", text=result["stderr"]))
+        if result["error"]:
+            outputs.append(new_output("error", **result["error"]))
+        elif result["value"] is not None:
+            outputs.append(new_output("execute_result", data={"text/plain": result["value"]},
+                                      execution_count=cell.execution_count))
+        cell.outputs = outputs
+        return cell
+
+    def _student_text(self, outputs: list[NotebookNode]) -> str:
+        """What the student's code showed while a test ran, as text, capped: never a part of the test's verdict."""
+        parts = []
+        for output in outputs:
+            if output.output_type == "stream":
+                parts.append(output.text)
+            elif output.output_type == "error":
+                parts.append(f"{output.ename}: {output.evalue}\n")
+            elif "text/plain" in output.get("data", {}):
+                parts.append(str(output.data["text/plain"]) + "\n")
+        text = "".join(parts)
+        return text[:self.max_student_output] + "\n[cut]\n" if len(text) > self.max_student_output else text

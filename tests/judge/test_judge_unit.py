@@ -1,0 +1,181 @@
+"""The judge's side of the boundary, in-process: the kernel's side (kernel_side.py, as the kernel runs it) serves
+from a thread, so these check the judge's logic; test_judge.py checks it against real sandboxed kernels."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+import numpy as np
+import pytest
+import zmq
+
+from coursekit.judge import process, wire
+from coursekit.judge.judge import Judge, KernelLink
+
+
+class InProcessKernel:
+    """A notebook namespace served by the kernel's side in a thread, one `serve()` per cell, as SafeExecute has
+    the kernel do; `server` replaces kernel_side's serve() to play a hostile kernel."""
+
+    def __init__(self, folder, server=None):
+        self.user = {"np": np}
+        kernel_side = {"__name__": "coursekit_judge"}
+        exec(compile(process.KERNEL_SIDE, "<coursekit judge>", "exec"), kernel_side)
+        address = f"ipc://{folder}/kernel-judge"
+        self.side = kernel_side["KernelSide"](self.user, address)
+        self.user["__coursekit_judge__"] = self.side
+        self.server = server or (lambda side: side.serve())
+        read, self.control = os.pipe()
+        self.judge = Judge(KernelLink(address, process._Lines(read)))
+
+    def run(self, source: str, visible=()) -> dict:
+        def serve():
+            try:
+                self.server(self.side)
+            finally:
+                os.write(self.control, json.dumps({"served": True}).encode() + b"\n")
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        result = self.judge.run(source, list(visible))
+        thread.join(timeout=30)
+        return result
+
+    def define(self, source: str) -> None:
+        exec(source, self.user)
+
+
+@pytest.fixture
+def kernel(tmp_path):
+    return InProcessKernel(tmp_path)
+
+
+def test_a_test_calls_the_students_function_and_gets_its_value_as_plain_data(kernel):
+    kernel.define("def add_bias(X):\n    return np.column_stack([X, np.ones(len(X))])")
+    result = kernel.run("Phi = add_bias(np.zeros((2, 1)))\nassert Phi.shape == (2, 2)\nprint(type(Phi).__name__)\n"
+                        "float(Phi.sum())")
+    assert result == {"error": None, "value": "2.0", "stdout": "ndarray\n", "stderr": ""}
+
+
+def test_a_failing_assertion_is_the_tests_error_without_its_hidden_lines(kernel):
+    kernel.define("def accuracy(t, p):\n    return 3")
+    source = ("### BEGIN HIDDEN TESTS\nsecret = 12345\nassert accuracy([1], [1]) == 1, 'accuracy is a fraction'\n"
+              "### END HIDDEN TESTS\nprint('visible')")
+    result = kernel.run(source)
+    assert result["error"]["ename"] == "AssertionError" and result["error"]["evalue"] == "accuracy is a fraction"
+    assert "secret" not in json.dumps(result) and "accuracy([1], [1])" not in json.dumps(result)
+
+
+def test_the_students_exception_reaches_the_test_under_its_own_name_with_the_students_traceback(kernel):
+    kernel.define("def softmax(A):\n    raise ValueError('not yet')")
+    caught = kernel.run("try:\n    softmax(np.zeros((1, 2)))\nexcept ValueError as error:\n"
+                        "    print(type(error).__name__, error)")
+    assert caught["stdout"] == "ValueError not yet\n" and caught["error"] is None
+    uncaught = kernel.run("softmax(np.zeros((1, 2)))")
+    assert uncaught["error"]["ename"] == "ValueError"
+    assert any("Raised by your code" in line and "softmax" in line for line in uncaught["error"]["traceback"])
+
+
+def test_a_students_warning_is_caught_by_the_tests_own_caught_warnings(kernel):
+    kernel.define("def softmax(A):\n    E = np.exp(A)\n    return E / E.sum(axis=1, keepdims=True)")
+    helpers = ("import warnings\nfrom contextlib import contextmanager\n@contextmanager\ndef caught_warnings():\n"
+               "    with warnings.catch_warnings(record=True) as caught:\n        warnings.simplefilter('always')\n"
+               "        yield caught\n")
+    assert kernel.run(helpers)["error"] is None
+    result = kernel.run("with caught_warnings() as caught:\n    softmax(np.array([[1000.0, 0.0]]))\n"
+                        "print([w.category.__name__ for w in caught if 'overflow' in str(w.message)])")
+    assert result["stdout"] == "['RuntimeWarning']\n" and result["stderr"] == ""
+
+
+def test_a_function_the_test_lends_under_a_students_name_is_called_back_while_the_call_runs(kernel):
+    kernel.define("def gradient(W):\n    return W * 0\n"
+                  "def sgd(W):\n    global kept\n    kept = gradient\n    return W - gradient(W)")
+    lent = kernel.run("def reference(W):\n    return W * 2\n"
+                      "saved = globals()['gradient']\nglobals()['gradient'] = reference\n"
+                      "print(sgd(np.ones(2)).tolist())\nglobals()['gradient'] = saved")
+    assert lent["stdout"] == "[-1.0, -1.0]\n", lent
+    assert kernel.user["gradient"] is not kernel.user["kept"]  # the student's own is back
+    with pytest.raises(Exception, match="after its call ended"):
+        kernel.user["kept"](np.ones(2))
+    assert kernel.run("print(sgd(np.ones(2)).tolist())")["stdout"] == "[1.0, 1.0]\n"
+
+
+def test_a_function_handed_to_the_student_stays_in_the_judge_and_may_call_the_student_back(kernel):
+    kernel.define("def loss(W):\n    return float(np.sum(W ** 2))\n"
+                  "def numerical_gradient(f, W, eps=1e-5):\n"
+                  "    G = np.zeros(W.shape)\n"
+                  "    for i in range(W.size):\n"
+                  "        step = np.zeros(W.shape); step.flat[i] = eps\n"
+                  "        G.flat[i] = (f(W + step) - f(W - step)) / (2 * eps)\n"
+                  "    return G")
+    result = kernel.run("G = numerical_gradient(lambda V: loss(V) + np.sum(V), np.arange(3.0))\n"
+                        "print(np.round(G, 6).tolist())")
+    assert result["stdout"] == "[1.0, 3.0, 5.0]\n", result
+
+
+def test_names_resolve_to_the_tests_own_then_builtins_then_the_kernels(kernel):
+    kernel.define("len = lambda x: 0\nK = 3\nX = np.eye(2)\nimport numpy as numpy_alias")
+    result = kernel.run("print(len([1, 2]), K, X.sum(), numpy_alias is np, 'K' in globals(), 'Nope' in globals())")
+    assert result["stdout"] == "2 3 2.0 True True False\n", result
+    missing = kernel.run("print(undefined_name)")
+    assert missing["error"]["ename"] == "NameError"
+
+
+def test_what_the_visible_part_defines_is_shared_with_the_kernel_and_the_hidden_parts_names_stay(kernel):
+    result = kernel.run("### BEGIN HIDDEN TESTS\nhidden_value = 41\n### END HIDDEN TESTS\nvisible_value = hidden_value + 1",
+                        visible=["visible_value"])
+    assert result["error"] is None
+    assert kernel.user["visible_value"] == 42 and "hidden_value" not in kernel.user
+
+
+def test_a_value_that_is_not_plain_data_fails_the_test_saying_so(kernel):
+    kernel.define("class Liar(float):\n    def __eq__(self, other):\n        return True\n"
+                  "def accuracy(t, p):\n    return Liar(0.1)\nW_obj = Liar(1.0)")
+    result = kernel.run("assert accuracy([1], [1]) == 1.0")
+    assert result["error"]["ename"] == "NotPlainData" and "Liar" in result["error"]["evalue"]
+    result = kernel.run("print(W_obj)")
+    assert "not plain data" in result["error"]["evalue"]
+
+
+@pytest.mark.parametrize("reply", [
+    {"op": "return", "seq": 99, "value": 1},  # another request's number
+    {"op": "callback", "seq": 5, "id": 1},  # a callback with a request's number
+    "not a dict",
+])
+def test_a_kernel_that_answers_out_of_turn_fails_the_test(tmp_path, reply):
+    def hostile(side):
+        side.socket.send(wire.dumps({"op": "ready"}))
+        side.socket.recv()
+        side.socket.send(wire.dumps(reply))
+        side.socket.recv()  # the judge's end
+    kernel = InProcessKernel(tmp_path, hostile)
+    kernel.define("def f():\n    return 1")
+    result = kernel.run("assert f() == 1")
+    assert result["error"]["ename"] == "TestNotRun" and "out of turn" in result["error"]["evalue"]
+
+
+def test_a_kernel_that_stops_answering_fails_the_test_when_its_serving_ends(tmp_path):
+    def silent(side):
+        side.socket.send(wire.dumps({"op": "ready"}))
+        side.socket.recv()  # and never answers; the grader says the kernel's serve() ended
+    kernel = InProcessKernel(tmp_path, silent)
+    kernel.define("def f():\n    return 1")
+    result = kernel.run("assert f() == 1")
+    assert result["error"]["ename"] == "TestNotRun" and "stopped answering" in result["error"]["evalue"]
+
+
+def test_a_reply_too_large_is_refused_by_the_socket_and_the_test_fails(tmp_path):
+    def flooding(side):
+        side.socket.send(wire.dumps({"op": "ready"}))
+        side.socket.recv()
+        side.socket.send(b" " * (wire.MAX_BYTES + 1))
+    kernel = InProcessKernel(tmp_path, flooding)
+    kernel.define("def f():\n    return 1")
+    assert kernel.run("assert f() == 1")["error"]["ename"] == "TestNotRun"
+
+
+def test_arrays_the_students_function_changes_in_place_change_in_the_test_too(kernel):
+    kernel.define("def shuffle(X, rows):\n    X[0, 0] = 99.0\n    rows[1][:] = -1\n    return None")
+    result = kernel.run("X, rows, fixed = np.zeros((2, 2)), [np.arange(3), np.arange(2)], np.ones(1)\n"
+                        "shuffle(X, rows)\nprint(X.tolist(), rows[1].tolist(), fixed.tolist())")
+    assert result["stdout"] == "[[99.0, 0.0], [0.0, 0.0]] [-1, -1] [1.0]\n", result
