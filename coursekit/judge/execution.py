@@ -4,6 +4,7 @@ so that a student's visible checks get the grader's verdict."""
 from __future__ import annotations
 
 from nbclient import NotebookClient
+from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from traitlets import Integer
@@ -39,6 +40,10 @@ class JudgedExecution(NotebookClient):
         if is_read_only(cell):  # the test helpers: the student's copy above, the judge's own copy here
             await self._run_in_judge(cell, [], cell_index)
         return cell
+
+    # nbclient binds its synchronous execute_cell to its own async_execute_cell: bound again here, so that
+    # nbconvert's ExecutePreprocessor (nbgrader's Execute, SafeExecute) judges the test cells too.
+    execute_cell = run_sync(async_execute_cell)
 
     async def _start_judge(self, cell_index: int) -> None:
         """Install the kernel's side of the judge before any of the notebook's code runs, and start the judge."""
