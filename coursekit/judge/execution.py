@@ -22,6 +22,8 @@ class JudgedExecution(NotebookClient):
                                                  "that the test cell shows.").tag(config=True)
 
     _judge: process.JudgeProcess | None = None  # started at the first cell, in the kernel of this execution
+    _judged_cells = 0  # cells handed to this execution's judge so far
+    crossings = 0  # round trips across the judge's boundary in this execution (requests and callbacks), for bench/
 
     def close_judge(self) -> None:
         """Stop the judge of this execution (call once the notebook ran, or its kernel stopped)."""
@@ -46,29 +48,42 @@ class JudgedExecution(NotebookClient):
     execute_cell = run_sync(async_execute_cell)
 
     async def _start_judge(self, cell_index: int) -> None:
-        """Install the kernel's side of the judge before any of the notebook's code runs, and start the judge."""
+        """Install the kernel's side of the judge and start the judge, connected, before any of the notebook's code
+        runs: a first, empty cell judged is the handshake (the judge connects once, and never again)."""
         installer = new_code_cell(process.INSTALL)
         await super().async_execute_cell(installer, cell_index, store_history=False)
         if installer.outputs:
             raise JudgeNotStarted(f"the judge's side could not start in the kernel: {installer.outputs[0]}")
         self._judge = process.JudgeProcess(self.kc.get_connection_info()["ip"])
+        self._judged_cells = 0
+        result, _ = await self._run_in_judge(new_code_cell(""), [], cell_index)
+        if result["error"]:
+            raise JudgeNotStarted(f"the judge could not reach the kernel: {result['error']['evalue']}")
 
     async def _run_in_judge(self, cell: NotebookNode, visible: list[str], cell_index: int
                             ) -> tuple[dict, NotebookNode]:
         """Have the judge run the cell while the kernel serves it. Returns the judge's result and the cell the
         kernel's serving ran as (its outputs are what the student's code printed meanwhile)."""
-        serving = new_code_cell(process.SERVE)
-        self._judge.start(cell.source, visible)
+        self._judged_cells += 1
+        serving = new_code_cell(process.serve_code(self._judged_cells))
+        self._judge.start(self._judged_cells, cell.source, visible)
+        placed = self.nb.cells[cell_index]
         try:
             await super().async_execute_cell(serving, cell_index)
         except BaseException:
             self.close_judge()
             raise
         finally:
-            self.nb.cells[cell_index] = cell  # nbclient put the serving cell in its place
+            self.nb.cells[cell_index] = placed  # nbclient put the serving cell in its place
             if self._judge is not None:
                 self._judge.served()
-        return self._judge.result(timeout=self.timeout or 60), serving
+        try:
+            result = self._judge.result(timeout=self.timeout or 60)
+        except process.JudgeFailed:
+            self.close_judge()
+            raise
+        self.crossings += result.get("crossings", 0)
+        return result, serving
 
     def _judged(self, cell: NotebookNode, result: dict, serving: NotebookNode) -> NotebookNode:
         """The test cell as the student reads it: the test's messages, what the student's code printed meanwhile
@@ -77,10 +92,13 @@ class JudgedExecution(NotebookClient):
         outputs = []
         if result["stdout"]:
             outputs.append(new_output("stream", name="stdout", text=result["stdout"]))
-        printed = self._student_text(serving.outputs)
+        printed, written_to_stderr = self._student_text(serving.outputs)
         if printed:
             outputs.append(new_output("stream", name="stdout", text="[printed by your code while this test ran]\n"
                                                                      + printed))
+        if written_to_stderr:  # the notebook's rule: a test cell that writes to stderr gets no points
+            outputs.append(new_output("stream", name="stderr", text=(
+                "[written to stderr by your code while this test ran]\n" + written_to_stderr)))
         if result["stderr"]:
             outputs.append(new_output("stream", name="stderr", text=result["stderr"]))
         if result["error"]:
@@ -91,15 +109,17 @@ class JudgedExecution(NotebookClient):
         cell.outputs = outputs
         return cell
 
-    def _student_text(self, outputs: list[NotebookNode]) -> str:
-        """What the student's code showed while a test ran, as text, capped: never a part of the test's verdict."""
-        parts = []
+    def _student_text(self, outputs: list[NotebookNode]) -> tuple[str, str]:
+        """What the student's code showed while a test ran, as text, capped: on stdout (displays and the error of a
+        broken serve() included), and on stderr."""
+        shown = {"stdout": [], "stderr": []}
         for output in outputs:
             if output.output_type == "stream":
-                parts.append(output.text)
+                shown["stderr" if output.name == "stderr" else "stdout"].append(output.text)
             elif output.output_type == "error":
-                parts.append(f"{output.ename}: {output.evalue}\n")
+                shown["stdout"].append(f"{output.ename}: {output.evalue}\n")
             elif "text/plain" in output.get("data", {}):
-                parts.append(str(output.data["text/plain"]) + "\n")
-        text = "".join(parts)
-        return text[:self.max_student_output] + "\n[cut]\n" if len(text) > self.max_student_output else text
+                shown["stdout"].append(str(output.data["text/plain"]) + "\n")
+        texts = ["".join(parts) for parts in shown.values()]
+        return tuple(text[:self.max_student_output] + "\n[cut]\n" if len(text) > self.max_student_output else text
+                     for text in texts)

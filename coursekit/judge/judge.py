@@ -36,6 +36,11 @@ class KernelStopped(BaseException):
     Exception, so that a test's own `except Exception` cannot take it for the student's error and go on."""
 
 
+# Built-in exceptions a student's error never derives from in the judge: raised from a call inside map() or an
+# iterator of the test's, they would end its loop silently instead of failing it.
+ITERATION_ENDS = (Exception, StopIteration, StopAsyncIteration)
+
+
 class StudentError(Exception):
     """An exception the student's code raised in the kernel: its type's name, its message, its traceback as text."""
 
@@ -45,10 +50,10 @@ class StudentError(Exception):
 def student_error(name: str, message: str, student_traceback: str) -> StudentError:
     """An exception of a class named as the student's, so that a test's message names it; a subclass of Python's
     built-in exception of that name too, so that a test's `except ValueError` catches it."""
-    name = name if name.isidentifier() else "Exception"
+    name = name if name.isidentifier() and len(name) <= 60 else "Exception"
     builtin = getattr(builtins, name, None)
     bases = (StudentError,)
-    if isinstance(builtin, type) and issubclass(builtin, Exception) and builtin is not Exception:
+    if isinstance(builtin, type) and issubclass(builtin, Exception) and builtin not in ITERATION_ENDS:
         bases = (StudentError, builtin)
     try:
         error = type(name, bases, {})(message)
@@ -65,6 +70,9 @@ class KernelLink:
         self.socket = zmq.Context.instance().socket(zmq.PAIR)
         self.socket.setsockopt(zmq.LINGER, 0)
         self.socket.setsockopt(zmq.MAXMSGSIZE, wire.MAX_BYTES)
+        # Connected once, before the notebook's code runs (JudgedExecution's handshake), never again: the path is
+        # in the kernel's /tmp, where its code could put a symbolic link to a socket of the grader's machine.
+        self.socket.setsockopt(zmq.RECONNECT_IVL, -1)
         self.socket.connect(address)
         self.poller = zmq.Poller()
         self.poller.register(self.socket, zmq.POLLIN)
@@ -75,6 +83,7 @@ class KernelLink:
         self.numbers = itertools.count(1)
         self.serving = False
         self.served = True  # the kernel's serve() for the last cell has ended
+        self.crossings = 0  # requests sent and callbacks answered: the boundary's traffic, for bench/
 
     def receive(self):
         """The kernel's next message; KernelStopped if the grader says the kernel stopped serving first."""
@@ -93,10 +102,12 @@ class KernelLink:
             self.control.read()
             self.served, self.serving = True, False
 
-    def begin(self) -> None:
+    def begin(self, cell: int) -> None:
+        """Wait for the kernel's serve() of this cell, dropping what the kernel sent before it (the late replies of a
+        test that ended on a reply out of turn)."""
         self.served = False
-        if self.receive() != {"op": "ready"}:
-            raise KernelStopped("the kernel answered out of turn")
+        while self.receive() != {"op": "ready", "cell": cell}:
+            pass
         self.serving = True
 
     def end(self) -> None:
@@ -109,12 +120,14 @@ class KernelLink:
         if not self.serving:
             raise KernelStopped("the kernel is not serving the test")
         seq = next(self.sequence)
+        self.crossings += 1
         self.socket.send(wire.dumps({**message, "seq": seq}))
         while True:
             reply = self.receive()
             if type(reply) is not dict:
                 raise KernelStopped("the kernel answered out of turn")
             if reply.get("op") == "callback" and type(reply.get("seq")) is int and reply["seq"] < 0:
+                self.crossings += 1
                 self.socket.send(wire.dumps(self.answer_callback(reply)))
                 continue
             if reply.get("seq") != seq or reply.get("op") not in ("return", "raise"):
@@ -135,7 +148,8 @@ class KernelLink:
                 value = function(*args, **kwargs)
             return {"op": "return", "seq": seq, "value": wire.encode(value, self.name_of_function)}
         except Exception as error:  # noqa: BLE001 (the test's function failed on what the student's code sent)
-            return {"op": "raise", "seq": seq, "message": f"{type(error).__name__}: {str(error)[:200]}"}
+            # Its type only: a message of the tests' may hold what they expect.
+            return {"op": "raise", "seq": seq, "message": f"the test's function raised {type(error).__name__}"}
 
     def stand_in(self, tag: str, payload):
         """The judge's object for a function named in the kernel's data: set by the namespace (JudgeNamespace)."""
@@ -188,7 +202,7 @@ def _change_in_place(arrays: list[numpy.ndarray], changed) -> None:
         array, new = arrays[item[0]], wire.decode(item[1])
         if type(new) is not numpy.ndarray or new.shape != array.shape or new.dtype != array.dtype:
             raise wire.NotPlainData("an argument changed into an array of another shape or dtype")
-        if array.flags.writeable:
+        if array.flags.writeable and array.base is None:  # never through a view, into an array the test keeps
             array[...] = new
 
 
@@ -223,13 +237,19 @@ class JudgeNamespace(dict):
         if reply["op"] == "raise":
             raise student_error(str(reply.get("type")), f"{name}: {str(reply.get('message'))[:2000]}", "")
         self.fetched[name] = value = self.kernel_value(name, reply.get("value"))
+        if isinstance(value, KernelFunction) and value.name == name:
+            self.functions[name] = value
         return value
 
     def __contains__(self, name) -> bool:
-        if dict.__contains__(self, name) or name in self.fetched:
-            return True
-        reply = self.link.request({"op": "has", "name": str(name)})
-        return reply["op"] == "return" and reply.get("value") is True
+        """Whether the tests would find the name: what the kernel is asked is what a lookup would fetch, so that a
+        kernel cannot say a name is absent and then serve it (a test that saves and puts back a name relies on
+        this)."""
+        try:
+            self[name]
+        except KeyError:
+            return False
+        return True
 
     def kernel_value(self, name: str, data):
         if type(data) is dict and set(data) == {"module"}:
@@ -240,16 +260,15 @@ class JudgeNamespace(dict):
 
     def stand_in(self, tag: str, payload):
         if tag == "function" and type(payload) is str:
-            if payload not in self.functions:
-                self.functions[payload] = KernelFunction(self, payload)
-            return self.functions[payload]
+            return self.functions.get(payload) or KernelFunction(self, payload)
         if tag == "callback" and payload in self.link.callbacks:
             return self.link.callbacks[payload]
         raise wire.NotPlainData("a function the judge does not know")
 
     def lent(self) -> dict:
         """The judge's functions bound under the names of the kernel's: the kernel's code calls them instead while a
-        call runs (a test's `with HiddenReference.in_place_of_students():`)."""
+        call runs (a test's `with HiddenReference.in_place_of_students():`). Only names the tests looked up in the
+        kernel themselves count (`functions`), never a name the kernel's replies mention."""
         return {name: function for name in self.functions if (function := dict.get(self, name)) is not None
                 and function is not self.functions[name] and callable(function)
                 and not isinstance(function, KernelFunction)}
@@ -260,27 +279,28 @@ class Judge:
         self.link = link
         self.namespace = JudgeNamespace(link)
 
-    def run(self, source: str, visible: list[str]) -> dict:
+    def run(self, cell: int, source: str, visible: list[str]) -> dict:
         """Run one cell; return what it printed (stdout, stderr), its error, its final value, and the values of the
         names its visible part defines, sent to the kernel for the student's later cells."""
         stdout, stderr = _Capped(), _Capped()
         result = {"error": None, "value": None}
         self.namespace.fetched.clear()
+        self.link.crossings = 0
         try:
-            self.link.begin()
+            self.link.begin(cell)
             with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
                 try:
-                    value = _execute(source, self.namespace)
-                    result["value"] = _credit(value)
+                    result["value"] = _credit(_execute(source, self.namespace))
                 except Exception as error:  # noqa: BLE001 (a failing test: the verdict)
                     result["error"] = _error_output(error, source)
             self._share(visible)
         except KernelStopped as error:
-            result["error"] = {"ename": "TestNotRun", "evalue": f"{error}: the test could not run", "traceback": []}
+            reason = f"{error}: the test could not run"
+            result["error"] = {"ename": "TestNotRun", "evalue": reason, "traceback": [f"TestNotRun: {reason}"]}
         finally:
             self.link.end()
             self.link.await_served()
-        return {**result, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
+        return {**result, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "crossings": self.link.crossings}
 
     def _share(self, visible: list[str]) -> None:
         """Put what the visible part defined into the kernel, as in the student's own notebook, and look it up
@@ -305,10 +325,14 @@ def _execute(source: str, namespace: dict):
 
 
 def _credit(value) -> str | None:
-    """The final value as IPython shows it; a number as a Python float, which nbgrader reads as partial credit."""
+    """The final value as IPython shows it; a number as a Python float, which nbgrader reads as partial credit. A
+    credit that is not a finite number (nan, which nbgrader would take for full marks) fails the test."""
     if value is None:
         return None
     if isinstance(value, (int, float, numpy.number)) and not isinstance(value, bool):
+        if not numpy.isfinite(float(value)):
+            raise ValueError(f"the test's credit came out as {float(value)}: the values your code returned "
+                             "make it impossible to compute")
         return repr(float(value))
     return repr(value)[:1000]
 

@@ -6,11 +6,12 @@ does to it can only change what the student's own functions are reported to retu
 
 `install` binds a ZeroMQ PAIR socket beside the kernel's own (in the sandbox's private /tmp, which only the grader
 reaches) and puts `__coursekit_judge__` in the notebook's namespace. For each test cell the grader executes
-`__coursekit_judge__.serve()`, which answers the judge's requests on that socket until the judge says `end`:
-`call` a function of the notebook's namespace (with the judge's functions lent in place of some of its names for the
-call; the arrays it was given and changed in place are sent back, as the test's own arrays would have changed), `get` or `has` a variable, `set` one (what the visible part of a test defines, for the student's later cells).
-A lent function is a stand-in that calls the judge back and answers the judge's requests meanwhile; it works only
-while the call it was lent for runs. What the student's code prints while serving is the cell's output.
+`__coursekit_judge__.serve(n)`, n counting the judged cells, which answers the judge's requests on that socket until
+the judge says `end`: `call` a function of the notebook's namespace (with the judge's functions lent in place of
+some of its names for the call; the arrays it was given and changed in place are sent back, as the test's own arrays
+would have changed), `get` a variable, `set` one (what the visible part of a test defines, for the student's later
+cells). A lent function is a stand-in that calls the judge back and answers the judge's requests meanwhile; it works
+only while the call it was lent for runs. What the student's code prints while serving is the cell's output.
 """
 import itertools
 import sys
@@ -34,9 +35,9 @@ class KernelSide:
         self.sequence = itertools.count(1)
         self.live = set()  # the judge's functions lent for the calls running now
 
-    def serve(self):
-        """Answer the judge's requests until it says `end`."""
-        self.socket.send(dumps({"op": "ready"}))
+    def serve(self, cell):
+        """Answer the judge's requests for the `cell`-th judged cell until it says `end`."""
+        self.socket.send(dumps({"op": "ready", "cell": cell}))
         while True:
             request = loads(self.socket.recv())
             if request.get("op") == "end":
@@ -47,8 +48,6 @@ class KernelSide:
         seq = request.get("seq")
         try:
             op, name = request.get("op"), str(request.get("name"))
-            if op == "has":
-                return {"op": "return", "seq": seq, "value": name in self.namespace}
             if op == "get":
                 return {"op": "return", "seq": seq, "value": self.describe(name, self.namespace[name])}
             if op == "set":

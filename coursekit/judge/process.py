@@ -1,7 +1,7 @@
 """The judge's process and the grader's handle on it: one judge per run of a notebook, beside its kernel.
 
 The grader (SafeExecute) starts `python -m coursekit.judge ADDRESS` with `JudgeProcess`, then for each test or
-read-only cell sends the cell (`start`), has the kernel execute `__coursekit_judge__.serve()`, says when that
+read-only cell sends the cell (`start`), has the kernel execute `__coursekit_judge__.serve(n)`, says when that
 execution is over (`served`), and reads the judge's result (`result`). The judge is a process of its own, not a
 thread of the grader's: it runs the tests with Python's process-wide state (warnings, stdout) to itself, under a
 memory limit, and dies without taking the grader with it. It speaks JSON lines on its stdin and stdout; the test's
@@ -18,7 +18,12 @@ import sys
 from importlib import resources
 
 JUDGE_MEMORY = 4 * 2**30  # bytes of address space the judge may map
-SERVE = "__coursekit_judge__.serve()"  # what the kernel executes while the judge runs a cell
+
+
+def serve_code(cell: int) -> str:
+    """What the kernel executes while the judge runs its `cell`-th cell."""
+    return f"__coursekit_judge__.serve({cell})"
+
 # The kernel's side, sent as source: the kernel may not have coursekit (it is installed in the sandbox as data).
 KERNEL_SIDE = "".join(resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
                       for name in ("wire.py", "kernel_side.py"))
@@ -29,32 +34,38 @@ INSTALL = (f"(lambda namespace: (exec(compile({KERNEL_SIDE!r}, '<coursekit judge
            "namespace['install'](get_ipython().user_ns)))({'__name__': 'coursekit_judge'}) and None")
 
 
+class JudgeFailed(RuntimeError):
+    """The judge died or did not answer: the cell it ran cannot be judged, and the judge's state is lost."""
+
+
 class JudgeProcess:
     """The grader's end: start the judge, hand it cells, read its verdicts."""
 
     def __init__(self, ip: str):
         environment = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "coursekit.judge", f"ipc://{ip}-judge"],
+        # Isolated (-I) and started from /: no folder of the grader's current one, where a student's files may lie
+        # (a numpy.py handed in beside the notebook), is on the judge's path.
+        self.process = subprocess.Popen([sys.executable, "-I", "-m", "coursekit.judge", f"ipc://{ip}-judge"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        env=environment)
+                                        env=environment, cwd="/")
 
-    def start(self, source: str, visible: list[str]) -> None:
-        self._send({"source": source, "visible": visible})
+    def start(self, cell: int, source: str, visible: list[str]) -> None:
+        """Hand the judge its `cell`-th cell to run, while the kernel executes serve_code(cell)."""
+        self._send({"cell": cell, "source": source, "visible": visible})
 
     def served(self) -> None:
         """The kernel's serve() ended: a judge still waiting on the kernel gives up on the test."""
         self._send({"served": True})
 
     def result(self, timeout: float) -> dict:
-        """The judge's verdict on the cell it was given; an error of the judge's own if it died or took too long."""
+        """The judge's verdict on the cell it was given; JudgeFailed if the judge died or took too long."""
         if select.select([self.process.stdout], [], [], timeout)[0]:
             line = self.process.stdout.readline()
             if line:
                 return json.loads(line)
         self.close()
-        reason = "the grader's judge stopped while it ran this test (a bug of the grader's: tell the instructor)"
-        return {"error": {"ename": "JudgeFailed", "evalue": reason, "traceback": [f"JudgeFailed: {reason}"]},
-                "value": None, "stdout": "", "stderr": ""}
+        raise JudgeFailed("the grader's judge stopped while it ran this cell (its memory limit, or a bug of the "
+                          "grader's)")
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -84,7 +95,7 @@ def serve_grader() -> None:
     judge = Judge(KernelLink(sys.argv[1], commands))
     while (line := commands.read()) is not None:
         command = json.loads(line)  # a cell; the word that the kernel's serving ended is read while it runs
-        replies.write(json.dumps(judge.run(command["source"], command["visible"])) + "\n")
+        replies.write(json.dumps(judge.run(command["cell"], command["source"], command["visible"])) + "\n")
         replies.flush()
     zmq.Context.instance().destroy(linger=0)
 

@@ -25,19 +25,22 @@ class InProcessKernel:
         address = f"ipc://{folder}/kernel-judge"
         self.side = kernel_side["KernelSide"](self.user, address)
         self.user["__coursekit_judge__"] = self.side
-        self.server = server or (lambda side: side.serve())
+        self.server = server or (lambda side, cell: side.serve(cell))
+        self.cells = 0
         read, self.control = os.pipe()
         self.judge = Judge(KernelLink(address, process._Lines(read)))
 
     def run(self, source: str, visible=()) -> dict:
+        self.cells += 1
+
         def serve():
             try:
-                self.server(self.side)
+                self.server(self.side, self.cells)
             finally:
                 os.write(self.control, json.dumps({"served": True}).encode() + b"\n")
         thread = threading.Thread(target=serve, daemon=True)
         thread.start()
-        result = self.judge.run(source, list(visible))
+        result = self.judge.run(self.cells, source, list(visible))
         thread.join(timeout=30)
         return result
 
@@ -54,7 +57,7 @@ def test_a_test_calls_the_students_function_and_gets_its_value_as_plain_data(ker
     kernel.define("def add_bias(X):\n    return np.column_stack([X, np.ones(len(X))])")
     result = kernel.run("Phi = add_bias(np.zeros((2, 1)))\nassert Phi.shape == (2, 2)\nprint(type(Phi).__name__)\n"
                         "float(Phi.sum())")
-    assert result == {"error": None, "value": "2.0", "stdout": "ndarray\n", "stderr": ""}
+    assert result == {"error": None, "value": "2.0", "stdout": "ndarray\n", "stderr": "", "crossings": 2}
 
 
 def test_a_failing_assertion_is_the_tests_error_without_its_hidden_lines(kernel):
@@ -143,8 +146,8 @@ def test_a_value_that_is_not_plain_data_fails_the_test_saying_so(kernel):
     "not a dict",
 ])
 def test_a_kernel_that_answers_out_of_turn_fails_the_test(tmp_path, reply):
-    def hostile(side):
-        side.socket.send(wire.dumps({"op": "ready"}))
+    def hostile(side, cell):
+        side.socket.send(wire.dumps({"op": "ready", "cell": cell}))
         side.socket.recv()
         side.socket.send(wire.dumps(reply))
         side.socket.recv()  # the judge's end
@@ -155,8 +158,8 @@ def test_a_kernel_that_answers_out_of_turn_fails_the_test(tmp_path, reply):
 
 
 def test_a_kernel_that_stops_answering_fails_the_test_when_its_serving_ends(tmp_path):
-    def silent(side):
-        side.socket.send(wire.dumps({"op": "ready"}))
+    def silent(side, cell):
+        side.socket.send(wire.dumps({"op": "ready", "cell": cell}))
         side.socket.recv()  # and never answers; the grader says the kernel's serve() ended
     kernel = InProcessKernel(tmp_path, silent)
     kernel.define("def f():\n    return 1")
@@ -165,8 +168,8 @@ def test_a_kernel_that_stops_answering_fails_the_test_when_its_serving_ends(tmp_
 
 
 def test_a_reply_too_large_is_refused_by_the_socket_and_the_test_fails(tmp_path):
-    def flooding(side):
-        side.socket.send(wire.dumps({"op": "ready"}))
+    def flooding(side, cell):
+        side.socket.send(wire.dumps({"op": "ready", "cell": cell}))
         side.socket.recv()
         side.socket.send(b" " * (wire.MAX_BYTES + 1))
     kernel = InProcessKernel(tmp_path, flooding)
@@ -179,3 +182,57 @@ def test_arrays_the_students_function_changes_in_place_change_in_the_test_too(ke
     result = kernel.run("X, rows, fixed = np.zeros((2, 2)), [np.arange(3), np.arange(2)], np.ones(1)\n"
                         "shuffle(X, rows)\nprint(X.tolist(), rows[1].tolist(), fixed.tolist())")
     assert result["stdout"] == "[[99.0, 0.0], [0.0, 0.0]] [-1, -1] [1.0]\n", result
+
+
+def test_a_credit_that_is_not_a_number_fails_the_test(kernel):
+    """nbgrader takes a nan credit for full marks (red team): the judge fails the test instead."""
+    kernel.define("def sgd():\n    return np.zeros((0, 3))")
+    result = kernel.run("with np.errstate(all='ignore'):\n    credit = np.sum(sgd()) / sgd().size\nround(credit, 3)")
+    assert result["error"]["ename"] == "ValueError" and result["value"] is None
+
+
+def smuggling(side, cell):
+    """A kernel whose replies name a function of the tests' (red team): the judge must never lend it."""
+    answer = side.answer
+
+    def answer_naming_the_tests_function(request):
+        if request.get("op") == "call" and request.get("name") == "make_blobs":
+            return {"op": "return", "seq": request.get("seq"), "value": {"function": "check_secret"}}
+        return answer(request)
+    side.answer = answer_naming_the_tests_function
+    side.serve(cell)
+
+
+def test_only_names_the_tests_looked_up_in_the_kernel_are_lent(tmp_path):
+    kernel = InProcessKernel(tmp_path, smuggling)
+    kernel.define("def make_blobs():\n    return 0\n"
+                  "def spy():\n    try:\n        return check_secret()\n    except NameError:\n        return 'not lent'")
+    result = kernel.run("def check_secret():\n    return 'the expected value'\n"
+                        "returned = make_blobs()\nprint(spy())")
+    assert result["stdout"] == "not lent\n", result
+
+
+def test_a_kernel_that_denies_a_name_it_serves_cannot_keep_a_lent_function_in_place(kernel):
+    """`name in globals()` asks what a lookup would fetch: a test that saves a name and puts it back does."""
+    kernel.define("def gradient():\n    return 'student'")
+    result = kernel.run("namespace = globals()\nsaved = {name: namespace[name] for name in ['gradient'] "
+                        "if name in namespace}\nnamespace['gradient'] = lambda: 'reference'\n"
+                        "namespace.update(saved)\nprint(gradient())")
+    assert result["stdout"] == "student\n", result
+
+
+def test_a_huge_exception_name_is_not_the_tests_error_name(tmp_path):
+    def naming(side, cell):
+        error_reply = side.error_reply
+        side.error_reply = lambda seq, error: {**error_reply(seq, error), "type": "E" * 10_000}
+        side.serve(cell)
+    kernel = InProcessKernel(tmp_path, naming)
+    kernel.define("def f():\n    raise ValueError('no')")
+    result = kernel.run("f()")
+    assert result["error"]["ename"] == "Exception" and len(json.dumps(result)) < 2000
+
+
+def test_a_change_made_through_a_view_does_not_reach_the_tests_array(kernel):
+    kernel.define("def zero(X):\n    X[...] = 0")
+    result = kernel.run("Phi = np.ones((3, 2))\nzero(Phi[:2, 1:])\nprint(Phi.sum())")
+    assert result["stdout"] == "6.0\n", result
