@@ -251,7 +251,8 @@ CASES += [
     HostileCase("raises_a_test_cells_points", restructured(raise_test_points)),
 ]
 
-# Cheats on what the tests rely on: the guard fails the test cells, so the wrong answer still costs its points.
+# Cheats on what the tests rely on: the tests run in the judge, on its own numpy, builtins and helpers, so the
+# wrong answer still costs its points.
 hostile("patches_numpy_comparisons", "accuracy", """
 def accuracy(t_true, t_pred):
     return np.sum(t_true == t_pred)
@@ -306,7 +307,8 @@ def accuracy(t_true, t_pred):
     return AlwaysRight(np.sum(t_true == t_pred))""", Expected(loses_points_in=ACCURACY))
 
 
-# Cheats on the interpreter itself (IPython's and Python's hooks): the test cells still run as written.
+# Cheats on the interpreter itself (IPython's and Python's hooks): the test cells never run in it, the judge runs
+# them as written.
 # (interpreter cases: added below this line)
 ALL_TESTS = frozenset(
     "test_" + name for name in ["make_blobs", "add_bias", "softmax", "softmax_stability", "one_hot", "cross_entropy",
@@ -331,7 +333,7 @@ def with_wrong_accuracy(code: str) -> Callable[[NotebookNode, NotebookNode], byt
     return after("accuracy", "def accuracy(t_true, t_pred):\n    return np.sum(t_true == t_pred)\n\n" + code)
 
 
-NOT_RUN = "the grader could not confirm that this test ran to its end"
+NOT_RUN = "the test could not run"  # the judge's word when the kernel does not serve a test
 UNTOUCHED = Expected(loses_points_in=ALL_TESTS)
 CASES += [
     HostileCase("turns_every_cell_into_pass", untouched_with(
@@ -484,7 +486,8 @@ def softmax(A):
 import atexit
 atexit.register(lambda: ({COURSE} / 'gradebook.db').write_bytes(b''))""")),
 ]
-# Reading the hidden tests from the interpreter's memory: graded normally, and no feedback page shows a line of them.
+# Reading the hidden tests from the interpreter's memory, which never holds them: graded normally, and no feedback
+# page shows a line of them.
 PRINT_HISTORY = """
 print(In)
 print(repr(_ih))
@@ -522,7 +525,8 @@ def accuracy(t_true, t_pred):
         caller = caller.f_back
     return float(np.mean(np.asarray(t_true) == np.asarray(t_pred)))""")),
 ]
-# Forging the guard's proof (red team, first round): each ends with no points gained.
+# Forging the in-kernel guard's proof (red team of the guard, first round), which no longer exists: each ends with no
+# points gained.
 FORGE = """
 import ast, hashlib
 
@@ -571,14 +575,13 @@ def len(obj):
     return max(n, 2) if isinstance(obj, set) else n"""), Expected(loses_points_in=frozenset({"test_sgd"}))),
     HostileCase("asks_the_garbage_collector_for_every_object", after("accuracy", """
 import gc
-objects = gc.get_objects()"""), Expected(loses_points_in=ACCURACY, cell_output=("accuracy", "KernelDied"))),
+objects = gc.get_objects()"""), Expected(loses_points_in=ACCURACY)),
     HostileCase("reads_the_code_of_the_functions_the_tests_pass_it", after("numerical_gradient", """
 numerical_gradient_reference = numerical_gradient
 
 def numerical_gradient(f, W, eps=1e-5):
-    print('LEAKED', f.__code__.co_consts)
-    return numerical_gradient_reference(f, W, eps)"""),
-        Expected(may_lose_points_in=frozenset({"test_numerical_gradient", "test_gradient"}))),
+    print('the code of the function handed over:', f.__code__.co_consts)  # the kernel's stand-in: it calls back
+    return numerical_gradient_reference(f, W, eps)""")),
     HostileCase("returns_what_its_caller_expects", after("accuracy", """
 import sys
 
@@ -591,7 +594,7 @@ def accuracy(t_true, t_pred):
         frame = frame.f_back
     return np.sum(t_true == t_pred)"""), Expected(loses_points_in=ACCURACY)),
 ]
-# Correct work written in the ways the guard must not penalise: full marks.
+# Correct work written in the ways the judge must not penalise: full marks.
 CASES += [
     HostileCase("correct_with_numpy_ufunc_methods", after("cross_entropy", """
 from numpy import logaddexp
@@ -634,7 +637,7 @@ def accuracy(t_true, t_pred):
     logging.getLogger('student').info('accuracy computed')
     return hits[True] / len(t_true)""")),
 ]
-# The red team's second round, on the signed protocol.
+# The red team's second round on the in-kernel guard's signed protocol: no points gained.
 def untouched_after(cell_id: str, code: str) -> Callable[[NotebookNode, NotebookNode], bytes]:
     """The untouched student version with a cell of the student's own after a given cell."""
     def make(reference: NotebookNode, release: NotebookNode) -> bytes:
@@ -700,7 +703,95 @@ for candidate in candidates:
         sys.audit('coursekit.test', index, 'probe', outcome)
         outcomes.append(outcome)
     if all(outcome[1] is None for outcome in outcomes):
-        break"""), Expected(loses_points_in=AFTER_ACCURACY)),
+        break"""), Expected(loses_points_in=ACCURACY)),
+]
+def keep_a_lent_function(cells: list[NotebookNode]) -> None:
+    """sgd keeps the gradient it finds (the tests lend theirs); predict's cell calls it after the test ended."""
+    cells[cell_index(cells, "sgd")].source += """
+
+sgd_reference, kept = sgd, []
+
+def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None):
+    kept.append(gradient)
+    return sgd_reference(Phi, t, n_classes, learning_rate, n_epochs, decay, seed)"""
+    cells[cell_index(cells, "predict")].source += """
+
+for function in kept:
+    try:
+        function(np.zeros((3, 3)), np.ones((1, 3)), np.array([0]))
+    except Exception as error:
+        print('refused:', type(error).__name__)"""
+
+
+# The judge's boundary (coursekit/judge/), attacked by a kernel that read its code: each gains nothing, costs no more
+# than its own cells, and stops nothing past the cell's time limit.
+CASES += [
+    HostileCase("never_returns_from_a_call", after("accuracy", """
+def accuracy(t_true, t_pred):
+    while True:
+        pass"""), Expected(loses_points_in=ACCURACY, cell_output=("test_accuracy", "CellTimeoutError"))),
+    HostileCase("calls_the_lent_gradient_without_end", after("sgd", """
+sgd_reference = sgd
+
+def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None):
+    if gradient.__name__ == 'lent' and n_epochs == 8 and seed == 61:
+        while True:
+            gradient(np.zeros((Phi.shape[1], n_classes)), Phi[:1], t[:1])
+    return sgd_reference(Phi, t, n_classes, learning_rate, n_epochs, decay, seed)"""),
+        Expected(loses_points_in=frozenset({"test_sgd"}), cell_output=("test_sgd", "CellTimeoutError"))),
+    HostileCase("keeps_a_lent_function_for_later", restructured(keep_a_lent_function),
+                Expected(cell_output=("predict", "refused: JudgeCallFailed"))),
+    HostileCase("serves_the_tests_with_a_server_of_its_own", untouched_with("""
+class Agreeing:
+    def serve(self, cell):
+        import zmq, json
+        socket = __coursekit_judge__.socket
+        socket.send(json.dumps({'op': 'ready', 'cell': cell}).encode())
+        while True:
+            request = json.loads(socket.recv())
+            if request.get('op') == 'end':
+                return
+            socket.send(json.dumps({'op': 'return', 'seq': request.get('seq'), 'value': 1.0}).encode())
+    socket = __coursekit_judge__.socket
+__coursekit_judge__ = Agreeing()"""), UNTOUCHED),
+    HostileCase("answers_out_of_turn", after("accuracy", """
+import json
+_side = __coursekit_judge__
+_answer = _side.answer
+
+def answer(request):
+    reply = _answer(request)
+    if request.get('name') == 'accuracy':
+        _side.socket.send(json.dumps({'op': 'return', 'seq': request['seq'] + 1, 'value': 1.0}).encode())
+    return reply
+_side.answer = answer"""), Expected(loses_points_in=ACCURACY, cell_output=("test_accuracy", NOT_RUN))),
+    HostileCase("returns_more_than_the_judge_reads", after("accuracy", """
+def accuracy(t_true, t_pred):
+    return np.zeros(2 * 10**7)"""), Expected(loses_points_in=ACCURACY)),
+    HostileCase("returns_what_is_not_plain_data", after("accuracy", """
+import types
+
+def accuracy(t_true, t_pred):
+    return [np.array(['0.5']), types.SimpleNamespace(value=0.5), lambda: 0.5][len(t_true) % 3]"""),
+        Expected(loses_points_in=ACCURACY)),
+    HostileCase("raises_hostile_exceptions", after("accuracy", """
+class Unreadable(Exception):
+    def __str__(self):
+        raise RuntimeError('no message for you')
+
+def accuracy(t_true, t_pred):
+    raise [type('StopIteration', (Exception,), {})('<img src=x onerror=alert(1)> ' + 'x' * 100_000),
+           type('KernelStopped', (Exception,), {})('pretend the judge stopped'), Unreadable()][len(t_true) % 3]"""),
+        Expected(loses_points_in=ACCURACY)),
+    HostileCase("notices_it_is_judged", after("accuracy", """
+import sys
+
+def accuracy(t_true, t_pred):
+    caller = sys._getframe(1)
+    if caller.f_code.co_filename == '<coursekit judge>':
+        side = caller.f_locals.get('self')
+        print('judged by', type(side).__name__, sorted(vars(side)))
+    return np.sum(t_true == t_pred)"""), Expected(loses_points_in=ACCURACY, cell_output=("test_accuracy", "judged by"))),
 ]
 
 
