@@ -154,7 +154,7 @@ def test_the_wheel_holds_every_module_of_the_package(wheel):
     in_tree = {path.relative_to(REPO_ROOT).as_posix() for path in (REPO_ROOT / "coursekit").rglob("*.py")}
     assert in_tree - in_wheel == set(), "modules of coursekit/ missing from the wheel"
     assert {"coursekit/apps/__init__.py", "coursekit/converters/__init__.py", "coursekit/plugins/__init__.py",
-            "coursekit/preprocessors/kernel_guard.py"} <= in_wheel
+            "coursekit/judge/wire.py", "coursekit/judge/kernel_side.py"} <= in_wheel
 
 
 def test_a_student_installs_the_self_check_without_the_grading_stack(student):

@@ -88,10 +88,10 @@ class KernelLink:
     def receive(self):
         """The kernel's next message; KernelStopped if the grader says the kernel stopped serving first."""
         while True:
-            ready = dict(self.poller.poll())
+            ready = {} if self.control.pending() else dict(self.poller.poll())
             if self.socket in ready:
                 return wire.loads(self.socket.recv())
-            if self.control.fileno() in ready or self.control in ready:
+            if self.control.pending() or self.control.fileno() in ready or self.control in ready:
                 self.await_served()
                 raise KernelStopped("the kernel stopped answering the test (the notebook's code ended or replaced "
                                     "the grader's __coursekit_judge__, or closed its socket)")

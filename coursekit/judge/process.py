@@ -109,6 +109,10 @@ class _Lines:
     def fileno(self) -> int:
         return self.fd
 
+    def pending(self) -> bool:
+        """Whether a whole line was read already (the descriptor, polled, would not say so)."""
+        return b"\n" in self.buffer
+
     def read(self) -> str | None:
         while b"\n" not in self.buffer:
             chunk = os.read(self.fd, 65536)

@@ -236,3 +236,17 @@ def test_a_change_made_through_a_view_does_not_reach_the_tests_array(kernel):
     kernel.define("def zero(X):\n    X[...] = 0")
     result = kernel.run("Phi = np.ones((3, 2))\nzero(Phi[:2, 1:])\nprint(Phi.sum())")
     assert result["stdout"] == "6.0\n", result
+
+
+def test_the_judge_never_imports_a_module_from_the_folder_it_is_started_from(tmp_path, monkeypatch):
+    """A numpy.py handed in beside a notebook, in the grader's current folder, is not the judge's numpy."""
+    (tmp_path / "numpy.py").write_text("open(__file__ + '.imported', 'w').close()\nraise SystemExit(1)\n")
+    monkeypatch.chdir(tmp_path)
+    judge = process.JudgeProcess(str(tmp_path / "no-kernel"))
+    try:
+        judge.start(1, "x = 1", [])
+        judge.served()  # no kernel: the judge, past its imports, gives up on the cell and says so
+        assert judge.result(timeout=60)["error"]["ename"] == "TestNotRun"
+    finally:
+        judge.close()
+    assert not (tmp_path / "numpy.py.imported").exists()
