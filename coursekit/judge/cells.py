@@ -1,14 +1,12 @@
 """Which cells of a notebook the judge runs, and what the visible part of a test cell shares with the kernel."""
 from __future__ import annotations
 
-import re
 import symtable
 
 from nbformat import NotebookNode
 
 from .. import notebooks
-
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*$", re.M | re.S)
+from .hidden import HIDDEN
 
 
 def is_test(cell: NotebookNode) -> bool:
@@ -32,8 +30,3 @@ def visible_names(source: str) -> set[str]:
         return set()
     return {symbol.get_name() for symbol in table.get_symbols() if symbol.is_assigned() or symbol.is_imported()}
 
-
-def hidden_line_numbers(source: str) -> set[int]:
-    """The numbers (from 1) of the lines of the hidden regions of a cell's source, markers included."""
-    return {number for match in HIDDEN.finditer(source)
-            for number in range(source.count("\n", 0, match.start()) + 1, source.count("\n", 0, match.end()) + 2)}

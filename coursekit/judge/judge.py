@@ -23,7 +23,7 @@ import numpy
 import zmq
 
 from . import wire
-from .cells import hidden_line_numbers
+from .hidden import hidden_line_numbers
 
 CELL = "<test cell>"  # the file name test cells are compiled under
 MAX_TEST_OUTPUT = 64 * 2**10  # characters a test may print (its messages quote the student's values)
