@@ -140,41 +140,36 @@ def test_a_value_that_is_not_plain_data_fails_the_test_saying_so(kernel):
     assert "not plain data" in result["error"]["evalue"]
 
 
+def first_request_answered_by(tmp_path, answer) -> dict:
+    """`assert f() == 1` judged against a kernel that says it is ready, reads the judge's first request (the look-up
+    of f), then does `answer(side)` instead of answering it."""
+    def server(side, cell):
+        side.socket.send(wire.dumps({"op": "ready", "cell": cell}))
+        side.socket.recv()
+        answer(side)
+    kernel = InProcessKernel(tmp_path, server)
+    return kernel.run("assert f() == 1")
+
+
 @pytest.mark.parametrize("reply", [
     {"op": "return", "seq": 99, "value": 1},  # another request's number
     {"op": "callback", "seq": 5, "id": 1},  # a callback with a request's number
     "not a dict",
 ])
 def test_a_kernel_that_answers_out_of_turn_fails_the_test(tmp_path, reply):
-    def hostile(side, cell):
-        side.socket.send(wire.dumps({"op": "ready", "cell": cell}))
-        side.socket.recv()
-        side.socket.send(wire.dumps(reply))
-        side.socket.recv()  # the judge's end
-    kernel = InProcessKernel(tmp_path, hostile)
-    kernel.define("def f():\n    return 1")
-    result = kernel.run("assert f() == 1")
+    result = first_request_answered_by(tmp_path, lambda side: (side.socket.send(wire.dumps(reply)),
+                                                                side.socket.recv()))  # then the judge's end
     assert result["error"]["ename"] == "TestNotRun" and "out of turn" in result["error"]["evalue"]
 
 
 def test_a_kernel_that_stops_answering_fails_the_test_when_its_serving_ends(tmp_path):
-    def silent(side, cell):
-        side.socket.send(wire.dumps({"op": "ready", "cell": cell}))
-        side.socket.recv()  # and never answers; the grader says the kernel's serve() ended
-    kernel = InProcessKernel(tmp_path, silent)
-    kernel.define("def f():\n    return 1")
-    result = kernel.run("assert f() == 1")
+    result = first_request_answered_by(tmp_path, lambda side: None)  # the grader says the kernel's serve() ended
     assert result["error"]["ename"] == "TestNotRun" and "stopped answering" in result["error"]["evalue"]
 
 
 def test_a_reply_too_large_is_refused_by_the_socket_and_the_test_fails(tmp_path):
-    def flooding(side, cell):
-        side.socket.send(wire.dumps({"op": "ready", "cell": cell}))
-        side.socket.recv()
-        side.socket.send(b" " * (wire.MAX_BYTES + 1))
-    kernel = InProcessKernel(tmp_path, flooding)
-    kernel.define("def f():\n    return 1")
-    assert kernel.run("assert f() == 1")["error"]["ename"] == "TestNotRun"
+    result = first_request_answered_by(tmp_path, lambda side: side.socket.send(b" " * (wire.MAX_BYTES + 1)))
+    assert result["error"]["ename"] == "TestNotRun"
 
 
 def test_arrays_the_students_function_changes_in_place_change_in_the_test_too(kernel):
