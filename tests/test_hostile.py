@@ -94,3 +94,9 @@ def test_without_bubblewrap_grading_refuses_to_start_unless_told(hostile_batch, 
     refused = subprocess.run(command, cwd=hostile_batch.course.root, env=environment, capture_output=True, text=True)
     assert refused.returncode != 0
     assert "Refusing to grade: bubblewrap is not installed" in refused.stdout + refused.stderr
+
+
+def test_no_autograded_notebook_grows_past_the_output_caps(hostile_batch):
+    """1 MiB of output a cell, display updates ignored: a submission cannot make its graded notebook huge."""
+    for path in (hostile_batch.course.root / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb"):
+        assert path.stat().st_size < 16 * 2**20, f"{path.parts[-3]}'s autograded notebook: {path.stat().st_size} bytes"

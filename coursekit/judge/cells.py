@@ -21,12 +21,18 @@ def is_read_only(cell: NotebookNode) -> bool:
             and not metadata.get("grade"))
 
 
-def visible_names(source: str) -> set[str]:
-    """The names a test cell's visible part defines: what the student's later cells may use, as in their own
-    notebook (the hidden part's names stay with the judge)."""
+def shared_names(source: str) -> set[str]:
+    """The names a test cell's visible part defines, which the student's later cells may use, as in their own
+    notebook: those its hidden part does not define too (their values would then be the hidden part's)."""
+    hidden = "\n".join(match.group(0) for match in HIDDEN.finditer(source))
+    return _defined(HIDDEN.sub("", source)) - _defined(hidden, unreadable={"*"})
+
+
+def _defined(source: str, unreadable=frozenset()) -> set[str]:
+    """The names a piece of code binds at its top level; `unreadable` if it is not Python."""
     try:
-        table = symtable.symtable(HIDDEN.sub("", source), "<cell>", "exec")
+        table = symtable.symtable(source, "<cell>", "exec")
     except SyntaxError:
-        return set()
+        return set(unreadable)
     return {symbol.get_name() for symbol in table.get_symbols() if symbol.is_assigned() or symbol.is_imported()}
 

@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_output
 from traitlets import Integer
 
 from . import process
-from .cells import is_read_only, is_test, visible_names
+from .cells import is_read_only, is_test, shared_names
 
 
 class JudgeNotStarted(RuntimeError):
@@ -36,7 +36,7 @@ class JudgedExecution(NotebookClient):
         if self._judge is None:
             await self._start_judge(cell_index)
         if is_test(cell):
-            result, serving = await self._run_in_judge(cell, sorted(visible_names(cell.source)), cell_index)
+            result, serving = await self._run_in_judge(cell, sorted(shared_names(cell.source)), cell_index)
             return self._judged(cell, result, serving)
         cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         if is_read_only(cell):  # the test helpers: the student's copy above, the judge's own copy here
@@ -108,6 +108,13 @@ class JudgedExecution(NotebookClient):
                                       execution_count=cell.execution_count))
         cell.outputs = outputs
         return cell
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Outputs keep no display id: a later `update_display` of the student's could otherwise rewrite an output
+        that was put in its place since (a test cell's outputs are the judge's, composed after the kernel served
+        it), or multiply one update over thousands of outputs past every cap. Updated displays keep their first
+        state."""
+        return super().output(outs, msg, None, cell_index)
 
     def _student_text(self, outputs: list[NotebookNode]) -> tuple[str, str]:
         """What the student's code showed while a test ran, as text, capped: on stdout (displays and the error of a

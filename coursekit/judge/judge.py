@@ -265,6 +265,16 @@ class JudgeNamespace(dict):
             return self.link.callbacks[payload]
         raise wire.NotPlainData("a function the judge does not know")
 
+    def forget_lending(self) -> None:
+        """After each cell: the names a test bound over the kernel's functions are the kernel's again, and only names
+        looked up in the next cell can be lent (a test that lent a function and left it bound, the student's having
+        gone from the kernel meanwhile, must not lend it to every later call, nor call it in place of the
+        student's)."""
+        for name, function in self.functions.items():
+            if dict.get(self, name) not in (None, function):
+                del self[name]
+        self.functions.clear()
+
     def lent(self) -> dict:
         """The judge's functions bound under the names of the kernel's: the kernel's code calls them instead while a
         call runs (a test's `with HiddenReference.in_place_of_students():`). Only names the tests looked up in the
@@ -300,7 +310,9 @@ class Judge:
         finally:
             self.link.end()
             self.link.await_served()
-        return {**result, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "crossings": self.link.crossings}
+            self.namespace.forget_lending()
+        return _writable({**result, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(),
+                          "crossings": self.link.crossings})
 
     def _share(self, visible: list[str]) -> None:
         """Put what the visible part defined into the kernel, as in the student's own notebook, and look it up
@@ -322,6 +334,18 @@ def _execute(source: str, namespace: dict):
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     exec(compile(tree, CELL, "exec"), namespace)  # noqa: S102 (the master's test cell, the instructor's code)
     return eval(compile(ast.Expression(last.value), CELL, "eval"), namespace) if last else None  # noqa: S307
+
+
+def _writable(value):
+    """The result with every string encodable as UTF-8: a lone surrogate of the student's (in a message the test
+    quotes) written as its escape, so that the autograded notebook can be saved."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {key: _writable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_writable(item) for item in value]
+    return value
 
 
 def _credit(value) -> str | None:

@@ -723,6 +723,25 @@ for function in kept:
         print('refused:', type(error).__name__)"""
 
 
+def rewrite_a_result_with_update_display(cells: list[NotebookNode]) -> None:
+    """A wrong sgd on the hidden blobs, and a display id set while test_sgd_accuracy's visible part calls sgd, then
+    updated at the end with the cell's full credit (red team, second round): the update must not reach the test."""
+    cells[cell_index(cells, "sgd")].source += """
+
+from IPython.display import display
+sgd_reference, displayed = sgd, []
+
+def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None):
+    if seed == 1619 and not displayed:
+        displayed.append(True)
+        display('a'); display('b'); display('c', display_id='credit')
+    if seed == 2719:
+        return np.zeros((Phi.shape[1], n_classes)), np.ones(n_epochs)
+    return sgd_reference(Phi, t, n_classes, learning_rate, n_epochs, decay, seed)"""
+    cells.append(nbformat.v4.new_code_cell("from IPython.display import update_display\n"
+                                           "update_display({'text/plain': '1.5'}, raw=True, display_id='credit')"))
+
+
 # The judge's boundary (coursekit/judge/), attacked by a kernel that read its code: each gains nothing, costs no more
 # than its own cells, and stops nothing past the cell's time limit.
 CASES += [
@@ -783,6 +802,20 @@ def accuracy(t_true, t_pred):
     raise [type('StopIteration', (Exception,), {})('<img src=x onerror=alert(1)> ' + 'x' * 100_000),
            type('KernelStopped', (Exception,), {})('pretend the judge stopped'), Unreadable()][len(t_true) % 3]"""),
         Expected(loses_points_in=ACCURACY)),
+    HostileCase("rewrites_a_test_result_with_update_display", restructured(rewrite_a_result_with_update_display),
+                Expected(loses_points_in=frozenset({"test_sgd_accuracy"}))),
+    HostileCase("multiplies_one_display_update_over_many_outputs", restructured(lambda cells: cells.extend([
+        nbformat.v4.new_code_cell("from IPython.display import display\nfor _ in range(1000):\n"
+                                  "    display('', display_id='amplified')"),
+        nbformat.v4.new_code_cell("from IPython.display import update_display\n"
+                                  "update_display({'text/plain': 'x' * 50_000}, raw=True, display_id='amplified')")]))),
+    HostileCase("raises_a_message_that_cannot_be_saved", after("add_bias", """
+add_bias_reference = add_bias
+
+def add_bias(X):
+    if np.shape(X) == (7, 4):
+        raise ValueError('bad \\ud800 value')
+    return add_bias_reference(X)"""), Expected(loses_points_in=frozenset({"test_add_bias"}))),
     HostileCase("notices_it_is_judged", after("accuracy", """
 import sys
 

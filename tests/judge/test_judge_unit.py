@@ -11,6 +11,7 @@ import pytest
 import zmq
 
 from coursekit.judge import process, wire
+from coursekit.judge.cells import shared_names
 from coursekit.judge.judge import Judge, KernelLink
 
 
@@ -245,3 +246,29 @@ def test_the_judge_never_imports_a_module_from_the_folder_it_is_started_from(tmp
     finally:
         judge.close()
     assert not (tmp_path / "numpy.py.imported").exists()
+
+
+def test_a_function_a_test_left_bound_over_a_students_name_is_lent_no_longer_than_its_cell(kernel):
+    """The student's gradient gone from the kernel, a test that binds the reference in its place and does not
+    unbind it (red team): the next cell neither lends it nor calls it as the student's."""
+    kernel.define("def gradient():\n    return 'student'\ndef sgd():\n    return globals().get('gradient', lambda: 'none')()")
+    first = kernel.run("saved = gradient\nglobals()['gradient'] = lambda: 'reference'\nprint(sgd())")
+    assert first["stdout"] == "reference\n", first
+    del kernel.user["gradient"]
+    second = kernel.run("print(sgd())\ntry:\n    gradient()\nexcept NameError:\n    print('no gradient')")
+    assert second["stdout"] == "none\nno gradient\n", second
+
+
+def test_a_name_the_hidden_part_defines_too_is_not_shared_with_the_kernel(kernel):
+    source = ("credit = 1.5\n### BEGIN HIDDEN TESTS\ncredit = 0.25\n### END HIDDEN TESTS\nexample = credit * 2")
+    assert shared_names(source) == {"example"}
+    kernel.run(source, visible=sorted(shared_names(source)))
+    assert kernel.user["example"] == 0.5 and "credit" not in kernel.user
+
+
+def test_a_lone_surrogate_in_the_students_message_is_written_escaped(kernel):
+    kernel.define("def add_bias(X):\n    raise ValueError('bad \\ud800 value')")
+    result = kernel.run("add_bias(1)")
+    assert result["error"]["evalue"] == "bad \\ud800 value"
+    json.dumps(result).encode("utf-8")
+    str(result).encode("utf-8")
