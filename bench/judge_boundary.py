@@ -93,8 +93,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         old_tree = extract(baseline, scratch / "baseline-tree")
-        environments = {"judge": {**os.environ},
-                        "guard": {**os.environ, "PYTHONPATH": f"{old_tree}{os.pathsep}" + os.environ.get("PYTHONPATH", "")}}
+        old_path = os.pathsep.join(filter(None, [str(old_tree), os.environ.get("PYTHONPATH")]))
+        environments = {"judge": {**os.environ}, "guard": {**os.environ, "PYTHONPATH": old_path}}
         courses = {"judge": synthetic_class(REPO_ROOT, scratch / "judge", options.students, environments["judge"]),
                    "guard": synthetic_class(old_tree, scratch / "guard", options.students, environments["guard"])}
         print(f"{options.students} submissions, {os.cpu_count()} cores, baseline {baseline}", flush=True)

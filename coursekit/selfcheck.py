@@ -4,7 +4,8 @@
 if every test cell ran without error, 1 if any failed, 2 if the notebook could not be read or run.
 It runs the notebook as it is, with the visible tests a student has, and judges them as the grader does: each test
 cell runs in the judge (coursekit/judge/), a process beside the kernel that calls the student's functions across,
-so a visible check passes here exactly when it passes for the grader. The grader's hidden tests come on top. When a cell that is not a test raises (numpy missing, a syntax error), the tests
+so a visible check passes here exactly when it passes for the grader. The grader's hidden tests come on top.
+When a cell that is not a test raises (numpy missing, a syntax error), the tests
 after it fail with NameErrors that hide the cause: the report starts with a line naming that cell's error.
 """
 from __future__ import annotations

@@ -90,7 +90,10 @@ class KernelLink:
         while True:
             ready = {} if self.control.pending() else dict(self.poller.poll())
             if self.socket in ready:
-                return wire.loads(self.socket.recv())
+                try:
+                    return wire.loads(self.socket.recv())
+                except wire.NotPlainData as error:  # not a message: the stream cannot be trusted any more
+                    raise KernelStopped(f"the kernel sent {error}") from None
             if self.control.pending() or self.control.fileno() in ready or self.control in ready:
                 self.await_served()
                 raise KernelStopped("the kernel stopped answering the test (the notebook's code ended or replaced "
@@ -176,7 +179,8 @@ class KernelFunction:
         link = self.link
         live = dict(link.callbacks)
         try:
-            lend = {name: link.name_of_function(function)["callback"] for name, function in self.namespace.lent().items()}
+            lend = {name: link.name_of_function(function)["callback"]
+                    for name, function in self.namespace.lent().items()}
             reply = link.request({"op": "call", "name": self.name, "lend": lend,
                                   "args": wire.encode(list(args), link.name_of_function),
                                   "kwargs": wire.encode(kwargs, link.name_of_function)})
@@ -271,7 +275,8 @@ class JudgeNamespace(dict):
         gone from the kernel meanwhile, must not lend it to every later call, nor call it in place of the
         student's)."""
         for name, function in self.functions.items():
-            if dict.get(self, name) not in (None, function):
+            bound = dict.get(self, name)
+            if bound is not None and bound is not function:
                 del self[name]
         self.functions.clear()
 
@@ -290,8 +295,9 @@ class Judge:
         self.namespace = JudgeNamespace(link)
 
     def run(self, cell: int, source: str, visible: list[str]) -> dict:
-        """Run one cell; return what it printed (stdout, stderr), its error, its final value, and the values of the
-        names its visible part defines, sent to the kernel for the student's later cells."""
+        """Run the `cell`-th judged cell while the kernel serves it; return what the test printed (stdout, stderr),
+        its error or its final value, and how often it crossed the boundary. The `visible` names it defines are
+        then sent to the kernel, for the student's later cells."""
         stdout, stderr = _Capped(), _Capped()
         result = {"error": None, "value": None}
         self.namespace.fetched.clear()

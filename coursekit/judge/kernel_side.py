@@ -116,8 +116,8 @@ class KernelSide:
             if number not in self.live:
                 raise JudgeCallFailed("a function the test lent was called after its call ended")
             seq = -next(self.sequence)
-            self.socket.send(dumps({"op": "callback", "seq": seq, "id": number, "args": encode(list(args), self.name_of),
-                                    "kwargs": encode(kwargs, self.name_of)}))
+            self.socket.send(dumps({"op": "callback", "seq": seq, "id": number,
+                                    "args": encode(list(args), self.name_of), "kwargs": encode(kwargs, self.name_of)}))
             while True:
                 message = loads(self.socket.recv())
                 if message.get("seq") == seq and message.get("op") == "return":

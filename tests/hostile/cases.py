@@ -824,7 +824,8 @@ def accuracy(t_true, t_pred):
     if caller.f_code.co_filename == '<coursekit judge>':
         side = caller.f_locals.get('self')
         print('judged by', type(side).__name__, sorted(vars(side)))
-    return np.sum(t_true == t_pred)"""), Expected(loses_points_in=ACCURACY, cell_output=("test_accuracy", "judged by"))),
+    return np.sum(t_true == t_pred)"""),
+        Expected(loses_points_in=ACCURACY, cell_output=("test_accuracy", "judged by"))),
 ]
 
 

@@ -126,8 +126,8 @@ def test_names_resolve_to_the_tests_own_then_builtins_then_the_kernels(kernel):
 
 
 def test_what_the_visible_part_defines_is_shared_with_the_kernel_and_the_hidden_parts_names_stay(kernel):
-    result = kernel.run("### BEGIN HIDDEN TESTS\nhidden_value = 41\n### END HIDDEN TESTS\nvisible_value = hidden_value + 1",
-                        visible=["visible_value"])
+    result = kernel.run("### BEGIN HIDDEN TESTS\nhidden_value = 41\n### END HIDDEN TESTS\n"
+                        "visible_value = hidden_value + 1", visible=["visible_value"])
     assert result["error"] is None
     assert kernel.user["visible_value"] == 42 and "hidden_value" not in kernel.user
 
@@ -202,7 +202,8 @@ def smuggling(side, cell):
 def test_only_names_the_tests_looked_up_in_the_kernel_are_lent(tmp_path):
     kernel = InProcessKernel(tmp_path, smuggling)
     kernel.define("def make_blobs():\n    return 0\n"
-                  "def spy():\n    try:\n        return check_secret()\n    except NameError:\n        return 'not lent'")
+                  "def spy():\n    try:\n        return check_secret()\n"
+                  "    except NameError:\n        return 'not lent'")
     result = kernel.run("def check_secret():\n    return 'the expected value'\n"
                         "returned = make_blobs()\nprint(spy())")
     assert result["stdout"] == "not lent\n", result
@@ -251,7 +252,8 @@ def test_the_judge_never_imports_a_module_from_the_folder_it_is_started_from(tmp
 def test_a_function_a_test_left_bound_over_a_students_name_is_lent_no_longer_than_its_cell(kernel):
     """The student's gradient gone from the kernel, a test that binds the reference in its place and does not
     unbind it (red team): the next cell neither lends it nor calls it as the student's."""
-    kernel.define("def gradient():\n    return 'student'\ndef sgd():\n    return globals().get('gradient', lambda: 'none')()")
+    kernel.define("def gradient():\n    return 'student'\n"
+                  "def sgd():\n    return globals().get('gradient', lambda: 'none')()")
     first = kernel.run("saved = gradient\nglobals()['gradient'] = lambda: 'reference'\nprint(sgd())")
     assert first["stdout"] == "reference\n", first
     del kernel.user["gradient"]
@@ -272,3 +274,8 @@ def test_a_lone_surrogate_in_the_students_message_is_written_escaped(kernel):
     assert result["error"]["evalue"] == "bad \\ud800 value"
     json.dumps(result).encode("utf-8")
     str(result).encode("utf-8")
+
+
+def test_a_kernel_that_sends_what_is_not_json_fails_the_test_without_harming_the_judge(tmp_path):
+    result = first_request_answered_by(tmp_path, lambda side: (side.socket.send(b"\x80 not json"), side.socket.recv()))
+    assert result["error"]["ename"] == "TestNotRun" and "not JSON" in result["error"]["evalue"]
