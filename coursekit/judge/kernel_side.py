@@ -27,8 +27,9 @@ class JudgeCallFailed(Exception):
 
 
 class KernelSide:
-    def __init__(self, namespace, address):
+    def __init__(self, namespace, address, code_name=lambda filename: None):
         self.namespace = namespace
+        self.code_name = code_name  # IPython's (label, name) of a cell's file name, `Cell In[5]`, or None
         self.socket = zmq.Context.instance().socket(zmq.PAIR)
         self.socket.setsockopt(zmq.LINGER, 0)
         self.socket.bind(address)
@@ -133,6 +134,8 @@ class KernelSide:
         """What the student's code raised, as text: its type's name, its message, the frames of the notebook's code."""
         try:
             frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename != SOURCE_NAME]
+            for frame in frames:
+                frame.filename = " ".join(self.code_name(frame.filename) or [frame.filename])
             text = "".join(traceback.format_list(frames[-8:]) + traceback.format_exception_only(type(error), error))
             message = str(error)
         except BaseException:  # noqa: BLE001 (an exception whose message itself fails)
@@ -145,4 +148,6 @@ def install(namespace):
     """Bind the judge's socket beside the kernel's own IPC sockets and name the server in the notebook's namespace."""
     from ipykernel.kernelapp import IPKernelApp
 
-    namespace["__coursekit_judge__"] = KernelSide(namespace, f"ipc://{IPKernelApp.instance().ip}-judge")
+    shell = namespace["get_ipython"]()
+    namespace["__coursekit_judge__"] = KernelSide(namespace, f"ipc://{IPKernelApp.instance().ip}-judge",
+                                                  shell.compile.format_code_name)
