@@ -50,8 +50,9 @@ class JudgedExecution(NotebookClient):
     async def _start_judge(self, cell_index: int) -> None:
         """Install the kernel's side of the judge and start the judge, connected, before any of the notebook's code
         runs: a first, empty cell judged is the handshake (the judge connects once, and never again)."""
-        installer = new_code_cell(process.INSTALL)
+        placed, installer = self.nb.cells[cell_index], new_code_cell(process.INSTALL)
         await super().async_execute_cell(installer, cell_index, store_history=False)
+        self.nb.cells[cell_index] = placed  # nbclient put the installer in the first cell's place
         if installer.outputs:
             raise JudgeNotStarted(f"the judge's side could not start in the kernel: {installer.outputs[0]}")
         self._judge = process.JudgeProcess(self.kc.get_connection_info()["ip"])

@@ -80,6 +80,7 @@ class KernelLink:
         self.control = control
         self.sequence = itertools.count(1)
         self.callbacks: dict[int, object] = {}  # live callbacks: number -> the judge's function
+        self.active: list[list[numpy.ndarray]] = []  # for each call running now, outermost first: its arrays
         self.numbers = itertools.count(1)
         self.serving = False
         self.served = True  # the kernel's serve() for the last cell has ended
@@ -131,11 +132,21 @@ class KernelLink:
                 raise KernelStopped("the kernel answered out of turn")
             if reply.get("op") == "callback" and type(reply.get("seq")) is int and reply["seq"] < 0:
                 self.crossings += 1
+                self.change_in_place(reply.get("changed"))
                 self.socket.send(wire.dumps(self.answer_callback(reply)))
                 continue
             if reply.get("seq") != seq or reply.get("op") not in ("return", "raise"):
                 raise KernelStopped("the kernel answered out of turn")
+            self.change_in_place(reply.get("changed"))
             return reply
+
+    def change_in_place(self, levels) -> None:
+        """Change the test's arrays as the student's function changed its copies of them in the kernel, for each call
+        running now (the kernel says which changed since it last said)."""
+        if type(levels) is not list:
+            return
+        for arrays, changed in zip(self.active, levels):
+            _change_in_place(arrays, changed)
 
     def answer_callback(self, message: dict) -> dict:
         seq, function = message["seq"], self.callbacks.get(message.get("id"))
@@ -178,6 +189,7 @@ class KernelFunction:
     def __call__(self, *args, **kwargs):
         link = self.link
         live = dict(link.callbacks)
+        link.active.append(list(wire.arrays_in([list(args), kwargs])))
         try:
             lend = {name: link.name_of_function(function)["callback"]
                     for name, function in self.namespace.lent().items()}
@@ -186,11 +198,13 @@ class KernelFunction:
                                   "kwargs": wire.encode(kwargs, link.name_of_function)})
         finally:
             link.callbacks = live
+            link.active.pop()
         if reply["op"] == "raise":
             raise student_error(str(reply.get("type")), str(reply.get("message"))[:2000],
                                 str(reply.get("traceback"))[:4000])
         value = wire.decode(reply.get("value"), link.stand_in)
-        _change_in_place(list(wire.arrays_in([list(args), kwargs])), reply.get("changed"))
+        if "random_state" in reply:
+            _set_random_state(reply["random_state"])
         for category, message in (reply.get("warnings") or [])[:100]:
             warnings.warn_explicit(str(message)[:2000], _warning_class(category), "<your code>", 0)
         return value
@@ -208,6 +222,14 @@ def _change_in_place(arrays: list[numpy.ndarray], changed) -> None:
             raise wire.NotPlainData("an argument changed into an array of another shape or dtype")
         if array.flags.writeable and array.base is None:  # never through a view, into an array the test keeps
             array[...] = new
+
+
+def _set_random_state(data) -> None:
+    """numpy's global generator as the student's function left it in the kernel: in a notebook they share it."""
+    try:
+        numpy.random.set_state(wire.decode(data))
+    except (ValueError, TypeError, IndexError):
+        raise wire.NotPlainData("an unreadable state of numpy's global generator") from None
 
 
 def _warning_class(name) -> type[Warning]:

@@ -7,17 +7,20 @@ does to it can only change what the student's own functions are reported to retu
 `install` binds a ZeroMQ PAIR socket beside the kernel's own (in the sandbox's private /tmp, which only the grader
 reaches) and puts `__coursekit_judge__` in the notebook's namespace. For each test cell the grader executes
 `__coursekit_judge__.serve(n)`, n counting the judged cells, which answers the judge's requests on that socket until
-the judge says `end`: `call` a function of the notebook's namespace (with the judge's functions lent in place of
-some of its names for the call; the arrays it was given and changed in place are sent back, as the test's own arrays
-would have changed), `get` a variable, `set` one (what the visible part of a test defines, for the student's later
-cells). A lent function is a stand-in that calls the judge back and answers the judge's requests meanwhile; it works
-only while the call it was lent for runs. What the student's code prints while serving is the cell's output.
+the judge says `end`: `call` a function of the notebook's namespace, `get` a variable, `set` one (what the visible
+part of a test defines, for the student's later cells). During a call, the judge's functions may be lent in place of
+some of the notebook's names; the arrays the call was given and changed in place are sent back, as the test's own
+arrays would have changed (before each call back to the judge too, whose functions may read them), and so is numpy's
+global generator if the call drew from it. A lent function is a stand-in that calls the judge back and answers the
+judge's requests meanwhile; it works only while the call it was lent for runs. What the student's code prints while
+serving is the cell's output.
 """
 import itertools
 import sys
 import traceback
 import warnings
 
+import numpy
 import zmq
 
 SOURCE_NAME = "<coursekit judge>"  # the file name this source is compiled under in the kernel
@@ -35,6 +38,7 @@ class KernelSide:
         self.socket.bind(address)
         self.sequence = itertools.count(1)
         self.live = set()  # the judge's functions lent for the calls running now
+        self.active = []  # for each call running now, outermost first: the arrays it was given, and their bytes
 
     def serve(self, cell):
         """Answer the judge's requests for the `cell`-th judged cell until it says `end`."""
@@ -75,22 +79,38 @@ class KernelSide:
         missing = object()
         saved = {lent_name: self.namespace.get(lent_name, missing) for lent_name in lent}
         arrays = list(arrays_in([args, kwargs]))
-        before = [array.tobytes() for array in arrays]
+        self.active.append((arrays, [array.tobytes() for array in arrays]))
+        random_state = numpy.random.get_state()
         self.namespace.update(lent)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 value = function(*args, **kwargs)
+            reply = {"op": "return", "seq": seq, "value": encode(value, self.name_of), "changed": self.changes(),
+                     "warnings": [[w.category.__name__, str(w.message)[:2000]] for w in caught[:100]]}
         finally:
+            self.active.pop()
             for lent_name, before_name in saved.items():
                 if before_name is missing:
                     self.namespace.pop(lent_name, None)
                 else:
                     self.namespace[lent_name] = before_name
-        changed = [[number, encode(array)] for number, (array, bytes_before) in enumerate(zip(arrays, before))
-                   if array.tobytes() != bytes_before]
-        return {"op": "return", "seq": seq, "value": encode(value, self.name_of), "changed": changed,
-                "warnings": [[w.category.__name__, str(w.message)[:2000]] for w in caught[:100]]}
+        if not _same_state(numpy.random.get_state(), random_state):  # numpy's global generator, shared in a notebook
+            reply["random_state"] = encode(numpy.random.get_state())
+        return reply
+
+    def changes(self):
+        """For each call running now, outermost first, the arrays it was given that changed since the judge was last
+        told: a function of the test's called back meanwhile sees them as they are (it may read them)."""
+        levels = []
+        for arrays, told in self.active:
+            level = []
+            for number, array in enumerate(arrays):
+                if array.tobytes() != told[number]:
+                    told[number] = array.tobytes()
+                    level.append([number, encode(array)])
+            levels.append(level)
+        return levels
 
     def describe(self, name, value):
         if type(value) is type(sys):
@@ -117,7 +137,7 @@ class KernelSide:
             if number not in self.live:
                 raise JudgeCallFailed("a function the test lent was called after its call ended")
             seq = -next(self.sequence)
-            self.socket.send(dumps({"op": "callback", "seq": seq, "id": number,
+            self.socket.send(dumps({"op": "callback", "seq": seq, "id": number, "changed": self.changes(),
                                     "args": encode(list(args), self.name_of), "kwargs": encode(kwargs, self.name_of)}))
             while True:
                 message = loads(self.socket.recv())
@@ -142,6 +162,10 @@ class KernelSide:
             text = message = "(an exception whose message could not be read)"
         return {"op": "raise", "seq": seq, "type": _type_name(error), "message": message[:2000],
                 "traceback": text[-4000:]}
+
+
+def _same_state(state, other):
+    return state[0] == other[0] and state[2:] == other[2:] and numpy.array_equal(state[1], other[1])
 
 
 def install(namespace):

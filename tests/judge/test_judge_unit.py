@@ -279,3 +279,20 @@ def test_a_lone_surrogate_in_the_students_message_is_written_escaped(kernel):
 def test_a_kernel_that_sends_what_is_not_json_fails_the_test_without_harming_the_judge(tmp_path):
     result = first_request_answered_by(tmp_path, lambda side: (side.socket.send(b"\x80 not json"), side.socket.recv()))
     assert result["error"]["ename"] == "TestNotRun" and "not JSON" in result["error"]["evalue"]
+
+
+def test_a_function_handed_over_sees_the_arrays_the_students_function_moves_while_it_runs(kernel):
+    """f reads W0 itself while numerical_gradient(f, W0) shifts W0's entries in place: f sees them move, as in one
+    interpreter, and W0 is back in place after the call."""
+    kernel.define("def numerical_gradient(f, W, eps=0.5):\n    original = W[0]\n    W[0] = original + eps\n"
+                  "    seen = f(W)\n    W[0] = original\n    return seen")
+    result = kernel.run("W0 = np.zeros(2)\nseen = numerical_gradient(lambda V: float(W0[0]), W0)\nprint(seen, W0)")
+    assert result["stdout"] == "0.5 [0. 0.]\n", result
+
+
+def test_numpys_global_generator_is_shared_as_in_one_notebook(kernel):
+    kernel.define("def draws():\n    np.random.seed(7)\n    return float(np.random.rand())")
+    result = kernel.run("before = np.random.get_state()[1].copy()\nfirst = draws()\n"
+                        "print(first == np.random.RandomState(7).rand(), "
+                        "np.array_equal(before, np.random.get_state()[1]))")
+    assert result["stdout"] == "True False\n", result
