@@ -41,7 +41,9 @@ class KernelSide:
         self.active = []  # for each call running now, outermost first: the arrays it was given, and their bytes
 
     def serve(self, cell):
-        """Answer the judge's requests for the `cell`-th judged cell until it says `end`."""
+        """Answer the judge's requests for the `cell`-th judged cell until it says `end`. A tracer the notebook's
+        code set (from Python or C) would slow every test down: each test starts without it."""
+        sys.settrace(None)
         self.socket.send(dumps({"op": "ready", "cell": cell}))
         while True:
             request = loads(self.socket.recv())
@@ -89,6 +91,7 @@ class KernelSide:
             reply = {"op": "return", "seq": seq, "value": encode(value, self.name_of), "changed": self.changes(),
                      "warnings": [[w.category.__name__, str(w.message)[:2000]] for w in caught[:100]]}
         finally:
+            sys.settrace(None)  # nor does a tracer the call set outlive it
             self.active.pop()
             for lent_name, before_name in saved.items():
                 if before_name is missing:

@@ -445,13 +445,15 @@ def skip_assertions(frame, event, arg):
 
 def accuracy(t_true, t_pred):
     caller = sys._getframe(1)
+    if caller.f_code.co_filename != '<coursekit judge>':  # called for a test only
+        return np.sum(t_true == t_pred)
     while caller is not None:
         caller.f_trace = skip_assertions
         caller = caller.f_back
     sys.settrace(skip_assertions)
     return np.sum(t_true == t_pred)"""), Expected(loses_points_in=ACCURACY)),
     HostileCase("jumps_over_the_tests_assertions_with_a_tracer_set_from_c", after("accuracy", """
-import ctypes, dis
+import ctypes, dis, sys
 
 TRACE_LINE = 2
 Tracer = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
@@ -474,7 +476,8 @@ ctypes.pythonapi.PyEval_SetTrace.argtypes = [Tracer, ctypes.c_void_p]
 ctypes.pythonapi.PyEval_SetTrace.restype = None
 
 def accuracy(t_true, t_pred, tracer=c_tracer):  # held here: the grader wraps the notebook's callables
-    ctypes.pythonapi.PyEval_SetTrace(tracer, None)  # invisible to sys.gettrace()
+    if sys._getframe(1).f_code.co_filename == '<coursekit judge>':  # called for a test
+        ctypes.pythonapi.PyEval_SetTrace(tracer, None)  # invisible to sys.gettrace()
     return np.sum(t_true == t_pred)"""), Expected(loses_points_in=ACCURACY)),
     HostileCase("silences_numpys_overflow_warnings", after("softmax", """
 np.seterr(all='ignore')
@@ -575,7 +578,7 @@ def len(obj):
     return max(n, 2) if isinstance(obj, set) else n"""), Expected(loses_points_in=frozenset({"test_sgd"}))),
     HostileCase("asks_the_garbage_collector_for_every_object", after("accuracy", """
 import gc
-objects = gc.get_objects()"""), Expected(loses_points_in=ACCURACY)),
+objects = gc.get_objects()""")),
     HostileCase("reads_the_code_of_the_functions_the_tests_pass_it", after("numerical_gradient", """
 numerical_gradient_reference = numerical_gradient
 
@@ -719,8 +722,8 @@ def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None)
 for function in kept:
     try:
         function(np.zeros((3, 3)), np.ones((1, 3)), np.array([0]))
-    except Exception as error:
-        print('refused:', type(error).__name__)"""
+    except Exception as refusal:
+        print('refused:', type(refusal).__name__)"""
 
 
 def rewrite_a_result_with_update_display(cells: list[NotebookNode]) -> None:
