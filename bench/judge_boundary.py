@@ -93,8 +93,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         old_tree = extract(baseline, scratch / "baseline-tree")
-        old_path = os.pathsep.join(filter(None, [str(old_tree), os.environ.get("PYTHONPATH")]))
-        environments = {"judge": {**os.environ}, "guard": {**os.environ, "PYTHONPATH": old_path}}
+        # nbgrader runs `alembic` from PATH when it creates a gradebook: this environment's bin/ first.
+        judge = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+        guard = {**judge, "PYTHONPATH": os.pathsep.join(filter(None, [str(old_tree), os.environ.get("PYTHONPATH")]))}
+        environments = {"judge": judge, "guard": guard}
         courses = {"judge": synthetic_class(REPO_ROOT, scratch / "judge", options.students, environments["judge"]),
                    "guard": synthetic_class(old_tree, scratch / "guard", options.students, environments["guard"])}
         print(f"{options.students} submissions, {os.cpu_count()} cores, baseline {baseline}", flush=True)
