@@ -97,7 +97,7 @@ class JudgedExecution(NotebookClient):
         if printed:
             outputs.append(new_output("stream", name="stdout", text="[printed by your code while this test ran]\n"
                                                                      + printed))
-        if written_to_stderr:  # as written (the class report quotes it): a test cell that writes to stderr gets no points
+        if written_to_stderr:  # as written (the class report quotes it); a test cell that wrote there gets no points
             outputs.append(new_output("stream", name="stderr", text=written_to_stderr))
         if result["stderr"]:
             outputs.append(new_output("stream", name="stderr", text=result["stderr"]))
