@@ -21,8 +21,8 @@ class JudgedExecution(NotebookClient):
     max_student_output = Integer(8 * 2**10, help="Characters of what the student's code printed while a test ran "
                                                  "that the test cell shows.").tag(config=True)
 
-    _judge: process.JudgeProcess | None = None  # started at the first cell, in the kernel of this execution
-    _judged_cells = 0  # cells handed to this execution's judge so far
+    _judge: process.JudgeProcess | None = None  # started with the kernel of this execution, connected at its first cell
+    _judged_cells = 0  # cells handed to this execution's judge so far, the handshake first
     crossings = 0  # round trips across the judge's boundary in this execution (requests and callbacks), for bench/
 
     def close_judge(self) -> None:
@@ -30,10 +30,17 @@ class JudgedExecution(NotebookClient):
         if self._judge is not None:
             self._judge.close()
             self._judge = None
+        self._judged_cells = 0
+
+    async def async_start_new_kernel(self, **kwargs) -> None:
+        """Start the judge too, which imports its modules meanwhile."""
+        await super().async_start_new_kernel(**kwargs)
+        self.close_judge()
+        self._judge = process.JudgeProcess()
 
     async def async_execute_cell(self, cell: NotebookNode, cell_index: int, execution_count: int | None = None,
                                  store_history: bool = True) -> NotebookNode:
-        if self._judge is None:
+        if not self._judged_cells:
             await self._start_judge(cell_index)
         if is_test(cell):
             result, serving = await self._run_in_judge(cell, sorted(shared_names(cell.source)), cell_index)
@@ -55,8 +62,9 @@ class JudgedExecution(NotebookClient):
         self.nb.cells[cell_index] = placed  # nbclient put the installer in the first cell's place
         if installer.outputs:
             raise JudgeNotStarted(f"the judge's side could not start in the kernel: {installer.outputs[0]}")
-        self._judge = process.JudgeProcess(self.kc.get_connection_info()["ip"])
-        self._judged_cells = 0
+        if self._judge is None:  # a kernel started by the caller
+            self._judge = process.JudgeProcess()
+        self._judge.connect(self.kc.get_connection_info()["ip"])
         result, _ = await self._run_in_judge(new_code_cell(""), [], cell_index)
         if result["error"]:
             raise JudgeNotStarted(f"the judge could not reach the kernel: {result['error']['evalue']}")

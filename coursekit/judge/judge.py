@@ -16,11 +16,12 @@ import builtins
 import contextlib
 import io
 import itertools
+import select
+import socket
 import traceback
 import warnings
 
 import numpy
-import zmq
 
 from . import wire
 from .hidden import hidden_line_numbers
@@ -64,19 +65,20 @@ def student_error(name: str, message: str, student_traceback: str) -> StudentErr
 
 
 class KernelLink:
-    """The judge's end of the PAIR socket the kernel's side serves (kernel_side.py), one request at a time."""
+    """The judge's end of the Unix socket the kernel's side serves (kernel_side.py), one request at a time."""
 
-    def __init__(self, address: str, control):
-        self.socket = zmq.Context.instance().socket(zmq.PAIR)
-        self.socket.setsockopt(zmq.LINGER, 0)
-        self.socket.setsockopt(zmq.MAXMSGSIZE, wire.MAX_BYTES)
+    def __init__(self, path: str, control):
         # Connected once, before the notebook's code runs (JudgedExecution's handshake), never again: the path is
         # in the kernel's /tmp, where its code could put a symbolic link to a socket of the grader's machine.
-        self.socket.setsockopt(zmq.RECONNECT_IVL, -1)
-        self.socket.connect(address)
-        self.poller = zmq.Poller()
-        self.poller.register(self.socket, zmq.POLLIN)
-        self.poller.register(control, zmq.POLLIN)
+        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self.socket.connect(path)
+            self.closed = False  # the kernel closed its end
+        except OSError:  # nothing listens there: each cell is not run, the handshake first
+            self.closed = True
+        self.socket.setblocking(False)
+        self.frames = wire.Frames()
+        self.pollers: dict[int, select.poll] = {}  # for each event awaited on the socket, a poller of it and control
         self.control = control
         self.sequence = itertools.count(1)
         self.callbacks: dict[int, object] = {}  # live callbacks: number -> the judge's function
@@ -89,16 +91,53 @@ class KernelLink:
     def receive(self):
         """The kernel's next message; KernelStopped if the grader says the kernel stopped serving first."""
         while True:
-            ready = {} if self.control.pending() else dict(self.poller.poll())
-            if self.socket in ready:
-                try:
-                    return wire.loads(self.socket.recv())
-                except wire.NotPlainData as error:  # not a message: the stream cannot be trusted any more
-                    raise KernelStopped(f"the kernel sent {error}") from None
-            if self.control.pending() or self.control.fileno() in ready or self.control in ready:
-                self.await_served()
-                raise KernelStopped("the kernel stopped answering the test (the notebook's code ended or replaced "
-                                    "the grader's __coursekit_judge__, or closed its socket)")
+            try:
+                message = self.frames.next()
+            except wire.NotPlainData as error:  # not a message: the stream cannot be trusted any more
+                raise KernelStopped(f"the kernel sent {error}") from None
+            if message is not None:
+                return message
+            if not self.wait(select.POLLIN):
+                self.stopped()
+            try:
+                data = self.socket.recv(2**20)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                self.closed = True
+                self.stopped()
+            self.frames.feed(data)
+
+    def send(self, message: dict) -> None:
+        """Send a message whole, unless the grader says first that the kernel stopped serving (KernelStopped)."""
+        data = memoryview(wire.frame(message))
+        while data:
+            try:
+                data = data[self.socket.send(data):]
+            except BlockingIOError:  # the kernel is not reading: wait until it does, or stops serving
+                if not self.wait(select.POLLOUT):
+                    self.stopped()
+            except OSError:
+                self.closed = True
+                self.stopped()
+
+    def wait(self, event: int) -> bool:
+        """Wait until the socket is ready for `event`: True, or False if the grader says first that the kernel
+        stopped serving (or had already said so)."""
+        if self.closed or self.control.pending():
+            return False
+        if event not in self.pollers:
+            self.pollers[event] = select.poll()
+            self.pollers[event].register(self.socket, event)
+            self.pollers[event].register(self.control, select.POLLIN)
+        return self.socket.fileno() in dict(self.pollers[event].poll())
+
+    def stopped(self):
+        self.await_served()
+        raise KernelStopped("the kernel stopped answering the test (the notebook's code ended or replaced "
+                            "the grader's __coursekit_judge__, or closed its socket)")
 
     def await_served(self) -> None:
         """Wait for the grader's word that the kernel's serve() for this cell has ended (once per cell)."""
@@ -116,8 +155,9 @@ class KernelLink:
 
     def end(self) -> None:
         if self.serving:
-            self.socket.send(wire.dumps({"op": "end"}))
             self.serving = False
+            with contextlib.suppress(KernelStopped):
+                self.send({"op": "end"})
 
     def request(self, message: dict):
         """Send a request, answer the kernel's callbacks meanwhile, and return the decoded value it replied with."""
@@ -125,7 +165,7 @@ class KernelLink:
             raise KernelStopped("the kernel is not serving the test")
         seq = next(self.sequence)
         self.crossings += 1
-        self.socket.send(wire.dumps({**message, "seq": seq}))
+        self.send({**message, "seq": seq})
         while True:
             reply = self.receive()
             if type(reply) is not dict:
@@ -133,7 +173,7 @@ class KernelLink:
             if reply.get("op") == "callback" and type(reply.get("seq")) is int and reply["seq"] < 0:
                 self.crossings += 1
                 self.change_in_place(reply.get("changed"))
-                self.socket.send(wire.dumps(self.answer_callback(reply)))
+                self.send(self.answer_callback(reply))
                 continue
             if reply.get("seq") != seq or reply.get("op") not in ("return", "raise"):
                 raise KernelStopped("the kernel answered out of turn")

@@ -4,9 +4,11 @@ Not imported: the judge sends this file's source to the student's kernel, after 
 own (`install`). It holds no test, no expected value and no secret, and trusts nothing: whatever the student's code
 does to it can only change what the student's own functions are reported to return, and the judge checks that.
 
-`install` binds a ZeroMQ PAIR socket beside the kernel's own (in the sandbox's private /tmp, which only the grader
-reaches) and puts `__coursekit_judge__` in the notebook's namespace. For each test cell the grader executes
-`__coursekit_judge__.serve(n)`, n counting the judged cells, which answers the judge's requests on that socket until
+`install` listens on a Unix socket beside the kernel's own (in the sandbox's private /tmp, which only the grader
+reaches) and puts `__coursekit_judge__` in the notebook's namespace. The judge connects once, and the first
+`serve()`, which the grader runs before any of the notebook's code, takes that connection and stops listening: nobody
+connects after it. For each test cell the grader executes `__coursekit_judge__.serve(n)`, n counting the judged
+cells, which answers the judge's requests on that socket until
 the judge says `end`: `call` a function of the notebook's namespace, `get` a variable, `set` one (what the visible
 part of a test defines, for the student's later cells). During a call, the judge's functions may be lent in place of
 some of the notebook's names; the arrays the call was given and changed in place are sent back, as the test's own
@@ -16,12 +18,13 @@ judge's requests meanwhile; it works only while the call it was lent for runs. W
 serving is the cell's output.
 """
 import itertools
+import os
+import socket
 import sys
 import traceback
 import warnings
 
 import numpy
-import zmq
 
 SOURCE_NAME = "<coursekit judge>"  # the file name this source is compiled under in the kernel
 
@@ -30,12 +33,15 @@ class JudgeCallFailed(Exception):
 
 
 class KernelSide:
-    def __init__(self, namespace, address, code_name=lambda filename: None):
+    def __init__(self, namespace, path, code_name=lambda filename: None):
         self.namespace = namespace
         self.code_name = code_name  # IPython's (label, name) of a cell's file name, `Cell In[5]`, or None
-        self.socket = zmq.Context.instance().socket(zmq.PAIR)
-        self.socket.setsockopt(zmq.LINGER, 0)
-        self.socket.bind(address)
+        self.path = path
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(path)
+        self.listener.listen(1)
+        self.connection = None
+        self.frames = Frames()
         self.sequence = itertools.count(1)
         self.live = set()  # the judge's functions lent for the calls running now
         self.active = []  # for each call running now, outermost first: the arrays it was given, and their bytes
@@ -44,12 +50,37 @@ class KernelSide:
         """Answer the judge's requests for the `cell`-th judged cell until it says `end`. A tracer the notebook's
         code set (from Python or C) would slow every test down: each test starts without it."""
         sys.settrace(None)
-        self.socket.send(dumps({"op": "ready", "cell": cell}))
+        if self.connection is None:
+            self.accept()
+        self.random_state = numpy.random.get_state()  # as the judge was last told: only calls change it meanwhile
+        self.send({"op": "ready", "cell": cell})
         while True:
-            request = loads(self.socket.recv())
+            request = self.receive()
             if request.get("op") == "end":
                 return
-            self.socket.send(dumps(self.answer(request)))
+            self.send(self.answer(request))
+
+    def accept(self):
+        """The judge's connection, the only one: the socket's path goes with the listener."""
+        self.listener.settimeout(60)
+        self.connection, _ = self.listener.accept()
+        self.listener.close()
+        os.unlink(self.path)
+
+    def send(self, message):
+        try:
+            data = frame(message)
+        except NotPlainData as error:  # a value too large to cross: the student's error, in reply
+            data = frame(self.error_reply(message.get("seq"), error))
+        self.connection.sendall(data)
+
+    def receive(self):
+        while (message := self.frames.next()) is None:
+            data = self.connection.recv(2**16)
+            if not data:
+                raise EOFError("the judge closed its connection")
+            self.frames.feed(data)
+        return message
 
     def answer(self, request):
         seq = request.get("seq")
@@ -82,7 +113,6 @@ class KernelSide:
         saved = {lent_name: self.namespace.get(lent_name, missing) for lent_name in lent}
         arrays = list(arrays_in([args, kwargs]))
         self.active.append((arrays, [array.tobytes() for array in arrays]))
-        random_state = numpy.random.get_state()
         self.namespace.update(lent)
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -98,8 +128,9 @@ class KernelSide:
                     self.namespace.pop(lent_name, None)
                 else:
                     self.namespace[lent_name] = before_name
-        if not _same_state(numpy.random.get_state(), random_state):  # numpy's global generator, shared in a notebook
-            reply["random_state"] = encode(numpy.random.get_state())
+        random_state = numpy.random.get_state()
+        if not _same_state(random_state, self.random_state):  # numpy's global generator, shared in a notebook
+            reply["random_state"], self.random_state = encode(random_state), random_state
         return reply
 
     def changes(self):
@@ -140,17 +171,17 @@ class KernelSide:
             if number not in self.live:
                 raise JudgeCallFailed("a function the test lent was called after its call ended")
             seq = -next(self.sequence)
-            self.socket.send(dumps({"op": "callback", "seq": seq, "id": number, "changed": self.changes(),
-                                    "args": encode(list(args), self.name_of), "kwargs": encode(kwargs, self.name_of)}))
+            self.send({"op": "callback", "seq": seq, "id": number, "changed": self.changes(),
+                       "args": encode(list(args), self.name_of), "kwargs": encode(kwargs, self.name_of)})
             while True:
-                message = loads(self.socket.recv())
+                message = self.receive()
                 if message.get("seq") == seq and message.get("op") == "return":
                     return decode(message.get("value"), self.stand_in)
                 if message.get("seq") == seq and message.get("op") == "raise":
                     raise JudgeCallFailed(str(message.get("message")))
                 if message.get("op") == "end":
                     raise JudgeCallFailed("the test ended")
-                self.socket.send(dumps(self.answer(message)))
+                self.send(self.answer(message))
         return lent
 
     def error_reply(self, seq, error):
@@ -168,13 +199,13 @@ class KernelSide:
 
 
 def _same_state(state, other):
-    return state[0] == other[0] and state[2:] == other[2:] and numpy.array_equal(state[1], other[1])
+    return state[0] == other[0] and state[2:] == other[2:] and state[1].tobytes() == other[1].tobytes()
 
 
 def install(namespace):
-    """Bind the judge's socket beside the kernel's own IPC sockets and name the server in the notebook's namespace."""
+    """Listen for the judge beside the kernel's own IPC sockets and name the server in the notebook's namespace."""
     from ipykernel.kernelapp import IPKernelApp
 
     shell = namespace["get_ipython"]()
-    namespace["__coursekit_judge__"] = KernelSide(namespace, f"ipc://{IPKernelApp.instance().ip}-judge",
+    namespace["__coursekit_judge__"] = KernelSide(namespace, f"{IPKernelApp.instance().ip}-judge",
                                                   shell.compile.format_code_name)

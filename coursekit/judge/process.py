@@ -1,7 +1,7 @@
 """The judge's process and the grader's handle on it: one judge per run of a notebook, beside its kernel.
 
-The grader (SafeExecute) starts `python -m coursekit.judge ADDRESS` with `JudgeProcess`, then for each test or
-read-only cell sends the cell (`start`), has the kernel execute `__coursekit_judge__.serve(n)`, says when that
+The grader (SafeExecute) starts `python -m coursekit.judge` with `JudgeProcess` while the kernel starts, has it
+connect to the kernel's side (`connect`), then for each test or read-only cell sends the cell (`start`), has the kernel execute `__coursekit_judge__.serve(n)`, says when that
 execution is over (`served`), and reads the judge's result (`result`). The judge is a process of its own, not a
 thread of the grader's: it runs the tests with Python's process-wide state (warnings, stdout) to itself, under a
 memory limit, and dies without taking the grader with it. It speaks JSON lines on its stdin and stdout; the test's
@@ -41,13 +41,18 @@ class JudgeFailed(RuntimeError):
 class JudgeProcess:
     """The grader's end: start the judge, hand it cells, read its verdicts."""
 
-    def __init__(self, ip: str):
+    def __init__(self):
         environment = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
         # Isolated (-I) and started from /: no folder of the grader's current one, where a student's files may lie
         # (a numpy.py handed in beside the notebook), is on the judge's path.
-        self.process = subprocess.Popen([sys.executable, "-I", "-m", "coursekit.judge", f"ipc://{ip}-judge"],
+        self.process = subprocess.Popen([sys.executable, "-I", "-m", "coursekit.judge"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         env=environment, cwd="/")
+
+    def connect(self, ip: str) -> None:
+        """Have the judge connect to the kernel's side, which `INSTALL` made listen beside the kernel's sockets at
+        `ip` (the judge starts before, to import its modules while the kernel starts)."""
+        self._send({"connect": f"{ip}-judge"})
 
     def start(self, cell: int, source: str, visible: list[str]) -> None:
         """Hand the judge its `cell`-th cell to run, while the kernel executes serve_code(cell)."""
@@ -84,20 +89,19 @@ class JudgeProcess:
 
 def serve_grader() -> None:
     """The judge's main loop: connect to the kernel, then run each cell the grader sends."""
-    import zmq  # the judge's own imports, not the grader's
-
-    from .judge import Judge, KernelLink
+    from .judge import Judge, KernelLink  # the judge's own imports, not the grader's
 
     resource.setrlimit(resource.RLIMIT_AS, (JUDGE_MEMORY, JUDGE_MEMORY))
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nothing but the replies on the grader's pipe
     commands = _Lines(0)
-    judge = Judge(KernelLink(sys.argv[1], commands))
+    if (address := commands.read()) is None:
+        return  # the kernel never started
+    judge = Judge(KernelLink(json.loads(address)["connect"], commands))
     while (line := commands.read()) is not None:
         command = json.loads(line)  # a cell; the word that the kernel's serving ended is read while it runs
         replies.write(json.dumps(judge.run(command["cell"], command["source"], command["visible"])) + "\n")
         replies.flush()
-    zmq.Context.instance().destroy(linger=0)
 
 
 class _Lines:

@@ -6,17 +6,22 @@ student's, no `__eq__` of theirs). Arrays travel as their dtype, shape and raw b
 very dtype and values it had. Functions never travel: a function of the kernel's is named (`function`), a function of
 the judge's lent to the kernel is a number (`callback`), and each side makes a stand-in that calls across.
 
-Both sides run this file: the judge imports it, and the kernel is sent its source (it may not have coursekit), so it
-imports nothing but json, base64 and numpy. Decoding is the judge's defence: it refuses what is not plain data, or
+Messages travel as frames on a stream socket: their length in 8 bytes, then their JSON. Both sides run this file: the
+judge imports it, and the kernel is sent its source (it may not have coursekit), so it imports nothing but the
+standard library and numpy. Decoding is the judge's defence: it refuses what is not plain data, or
 larger than `MAX_BYTES`, or nested deeper than `MAX_DEPTH`, with a message that says what came instead.
 """
 import base64
+import functools
 import json
+import math
+import struct
 
 import numpy
 
 MAX_BYTES = 64 * 2**20  # one message, encoded: the tests' largest arrays are about a megabyte
 MAX_DEPTH = 20  # lists in lists...: the contract's values are two deep at most
+LENGTH = struct.Struct(">Q")  # a frame's header: the length of the JSON that follows
 ARRAY_KINDS = "biufc"  # booleans, signed and unsigned integers, floats, complex numbers: numpy's plain dtypes
 
 
@@ -76,7 +81,7 @@ def decode(data, stand_in=None, depth=0):
         dtype, shape, raw = _dtype(payload[0]), payload[1], _bytes(payload[2])
         if type(shape) is not list or len(shape) > 32 or not all(type(n) is int and 0 <= n <= MAX_BYTES for n in shape):
             raise NotPlainData("an array with an unreadable shape")
-        if int(numpy.prod(shape, dtype=object)) * dtype.itemsize != len(raw):
+        if math.prod(shape) * dtype.itemsize != len(raw):
             raise NotPlainData(f"an array of shape {tuple(shape)} and dtype {dtype} with {len(raw)} bytes of data")
         return numpy.frombuffer(raw, dtype=dtype).reshape(tuple(shape)).copy()
     if tag == "scalar" and type(payload) is list and len(payload) == 2:
@@ -103,6 +108,48 @@ def dumps(message) -> bytes:
     return json.dumps(message, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
+def frame(message) -> bytes:
+    """A message as it goes on the socket: its length, then its JSON; NotPlainData if it is larger than MAX_BYTES,
+    which the other side would refuse."""
+    body = dumps(message)
+    if len(body) > MAX_BYTES:
+        raise NotPlainData(f"a message of {len(body)} bytes, more than the {MAX_BYTES} allowed: return less data")
+    return LENGTH.pack(len(body)) + body
+
+
+class Frames:
+    """The messages in the bytes read from a stream socket so far. A frame longer than MAX_BYTES is refused from its
+    header, before its body is read, and the stream cannot be trusted after it (nor after a message that is not
+    JSON): `next` raises NotPlainData from then on."""
+
+    def __init__(self):
+        self.buffer = bytearray()
+        self.broken = None
+
+    def feed(self, data: bytes) -> None:
+        self.buffer += data
+
+    def next(self):
+        """The next whole message, or None until more bytes come."""
+        if self.broken:
+            raise NotPlainData(self.broken)
+        if len(self.buffer) < LENGTH.size:
+            return None
+        (length,) = LENGTH.unpack_from(self.buffer)
+        if length > MAX_BYTES:
+            self.broken = f"a message of {length} bytes, more than the {MAX_BYTES} allowed"
+            raise NotPlainData(self.broken)
+        if len(self.buffer) < LENGTH.size + length:
+            return None
+        body = bytes(self.buffer[LENGTH.size:LENGTH.size + length])
+        del self.buffer[:LENGTH.size + length]
+        try:
+            return loads(body)
+        except NotPlainData as error:
+            self.broken = str(error)
+            raise
+
+
 def loads(raw: bytes):
     """A message, refused if larger than MAX_BYTES or not JSON (Python's own limits bound integers and nesting)."""
     if len(raw) > MAX_BYTES:
@@ -116,6 +163,11 @@ def loads(raw: bytes):
 def _dtype(text):
     if type(text) is not str or len(text) > 8:
         raise NotPlainData("an array with an unreadable dtype")
+    return _checked_dtype(text)
+
+
+@functools.lru_cache(maxsize=64)  # a handful of dtypes, thousands of arrays
+def _checked_dtype(text):
     try:
         dtype = numpy.dtype(text)
     except TypeError:

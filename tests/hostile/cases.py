@@ -766,25 +766,22 @@ def sgd(Phi, t, n_classes, learning_rate=0.1, n_epochs=20, decay=0.0, seed=None)
     HostileCase("serves_the_tests_with_a_server_of_its_own", untouched_with("""
 class Agreeing:
     def serve(self, cell):
-        import zmq, json
-        socket = __coursekit_judge__.socket
-        socket.send(json.dumps({'op': 'ready', 'cell': cell}).encode())
+        side.send({'op': 'ready', 'cell': cell})
         while True:
-            request = json.loads(socket.recv())
+            request = side.receive()
             if request.get('op') == 'end':
                 return
-            socket.send(json.dumps({'op': 'return', 'seq': request.get('seq'), 'value': 1.0}).encode())
-    socket = __coursekit_judge__.socket
+            side.send({'op': 'return', 'seq': request.get('seq'), 'value': 1.0})
+side = __coursekit_judge__
 __coursekit_judge__ = Agreeing()"""), UNTOUCHED),
     HostileCase("answers_out_of_turn", after("accuracy", """
-import json
 _side = __coursekit_judge__
 _answer = _side.answer
 
 def answer(request):
     reply = _answer(request)
     if request.get('name') == 'accuracy':
-        _side.socket.send(json.dumps({'op': 'return', 'seq': request['seq'] + 1, 'value': 1.0}).encode())
+        _side.send({'op': 'return', 'seq': request['seq'] + 1, 'value': 1.0})
     return reply
 _side.answer = answer"""), Expected(loses_points_in=ACCURACY, cell_output=("test_accuracy", NOT_RUN))),
     HostileCase("returns_more_than_the_judge_reads", after("accuracy", """

@@ -23,7 +23,7 @@ class InProcessKernel:
         self.user = {"np": np}
         kernel_side = {"__name__": "coursekit_judge"}
         exec(compile(process.KERNEL_SIDE, "<coursekit judge>", "exec"), kernel_side)
-        address = f"ipc://{folder}/kernel-judge"
+        address = f"{folder}/kernel-judge"
         self.side = kernel_side["KernelSide"](self.user, address)
         self.user["__coursekit_judge__"] = self.side
         self.server = server or (lambda side, cell: side.serve(cell))
@@ -145,8 +145,9 @@ def first_request_answered_by(tmp_path, answer) -> dict:
     """`assert f() == 1` judged against a kernel that says it is ready, reads the judge's first request (the look-up
     of f), then does `answer(side)` instead of answering it."""
     def server(side, cell):
-        side.socket.send(wire.dumps({"op": "ready", "cell": cell}))
-        side.socket.recv()
+        side.accept()
+        side.send({"op": "ready", "cell": cell})
+        side.receive()
         answer(side)
     kernel = InProcessKernel(tmp_path, server)
     return kernel.run("assert f() == 1")
@@ -158,8 +159,7 @@ def first_request_answered_by(tmp_path, answer) -> dict:
     "not a dict",
 ])
 def test_a_kernel_that_answers_out_of_turn_fails_the_test(tmp_path, reply):
-    result = first_request_answered_by(tmp_path, lambda side: (side.socket.send(wire.dumps(reply)),
-                                                                side.socket.recv()))  # then the judge's end
+    result = first_request_answered_by(tmp_path, lambda side: (side.send(reply), side.receive()))  # then the judge's end
     assert result["error"]["ename"] == "TestNotRun" and "out of turn" in result["error"]["evalue"]
 
 
@@ -168,9 +168,10 @@ def test_a_kernel_that_stops_answering_fails_the_test_when_its_serving_ends(tmp_
     assert result["error"]["ename"] == "TestNotRun" and "stopped answering" in result["error"]["evalue"]
 
 
-def test_a_reply_too_large_is_refused_by_the_socket_and_the_test_fails(tmp_path):
-    result = first_request_answered_by(tmp_path, lambda side: side.socket.send(b" " * (wire.MAX_BYTES + 1)))
-    assert result["error"]["ename"] == "TestNotRun"
+def test_a_reply_too_large_is_refused_from_its_length_and_the_test_fails_at_once(tmp_path):
+    result = first_request_answered_by(tmp_path, lambda side: (
+        side.connection.sendall(wire.LENGTH.pack(wire.MAX_BYTES + 1) + b" " * 2**16), side.receive()))
+    assert result["error"]["ename"] == "TestNotRun" and "more than the" in result["error"]["evalue"]
 
 
 def test_arrays_the_students_function_changes_in_place_change_in_the_test_too(kernel):
@@ -239,8 +240,9 @@ def test_the_judge_never_imports_a_module_from_the_folder_it_is_started_from(tmp
     """A numpy.py handed in beside a notebook, in the grader's current folder, is not the judge's numpy."""
     (tmp_path / "numpy.py").write_text("open(__file__ + '.imported', 'w').close()\nraise SystemExit(1)\n")
     monkeypatch.chdir(tmp_path)
-    judge = process.JudgeProcess(str(tmp_path / "no-kernel"))
+    judge = process.JudgeProcess()
     try:
+        judge.connect(str(tmp_path / "no-kernel"))
         judge.start(1, "x = 1", [])
         judge.served()  # no kernel: the judge, past its imports, gives up on the cell and says so
         assert judge.result(timeout=60)["error"]["ename"] == "TestNotRun"
@@ -277,7 +279,8 @@ def test_a_lone_surrogate_in_the_students_message_is_written_escaped(kernel):
 
 
 def test_a_kernel_that_sends_what_is_not_json_fails_the_test_without_harming_the_judge(tmp_path):
-    result = first_request_answered_by(tmp_path, lambda side: (side.socket.send(b"\x80 not json"), side.socket.recv()))
+    result = first_request_answered_by(tmp_path, lambda side: (
+        side.connection.sendall(wire.LENGTH.pack(10) + b"\x80 not json"), side.receive()))
     assert result["error"]["ename"] == "TestNotRun" and "not JSON" in result["error"]["evalue"]
 
 
@@ -296,3 +299,9 @@ def test_numpys_global_generator_is_shared_as_in_one_notebook(kernel):
                         "print(first == np.random.RandomState(7).rand(), "
                         "np.array_equal(before, np.random.get_state()[1]))")
     assert result["stdout"] == "True False\n", result
+
+
+def test_a_value_too_large_to_cross_is_the_students_error_at_once(kernel):
+    kernel.define("def accuracy(t, p):\n    return np.zeros(10**7)")
+    result = kernel.run("accuracy([1], [1])")
+    assert result["error"]["ename"] == "NotPlainData" and "return less data" in result["error"]["evalue"], result
