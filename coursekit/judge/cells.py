@@ -28,6 +28,19 @@ def shared_names(source: str) -> set[str]:
     return _defined(HIDDEN.sub("", source)) - _defined(hidden, unreadable={"*"})
 
 
+def judge_names(cells: list[NotebookNode]) -> set[str]:
+    """The names the judged cells define for the judge alone: the judge never looks them up in the kernel, even
+    before the cell that defines them ran (or if its run failed), so that a student's function of the same name
+    cannot stand in for a test helper or a reference."""
+    names = set()
+    for cell in cells:
+        if is_test(cell):
+            names |= _defined(cell.source) - shared_names(cell.source)
+        elif is_read_only(cell):
+            names |= _defined(cell.source)
+    return names
+
+
 def _defined(source: str, unreadable=frozenset()) -> set[str]:
     """The names a piece of code binds at its top level; `unreadable` if it is not Python."""
     try:

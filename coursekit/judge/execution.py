@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_output
 from traitlets import Integer
 
 from . import process
-from .cells import is_read_only, is_test, shared_names
+from .cells import is_read_only, is_test, judge_names, shared_names
 
 
 class JudgeNotStarted(RuntimeError):
@@ -64,7 +64,7 @@ class JudgedExecution(NotebookClient):
             raise JudgeNotStarted(f"the judge's side could not start in the kernel: {installer.outputs[0]}")
         if self._judge is None:  # a kernel started by the caller
             self._judge = process.JudgeProcess()
-        self._judge.connect(self.kc.get_connection_info()["ip"])
+        self._judge.connect(self.kc.get_connection_info()["ip"], judge_names(self.nb.cells))
         result, _ = await self._run_in_judge(new_code_cell(""), [], cell_index)
         if result["error"]:
             raise JudgeNotStarted(f"the judge could not reach the kernel: {result['error']['evalue']}")

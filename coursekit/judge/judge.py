@@ -132,7 +132,9 @@ class KernelLink:
             self.pollers[event] = select.poll()
             self.pollers[event].register(self.socket, event)
             self.pollers[event].register(self.control, select.POLLIN)
-        return self.socket.fileno() in dict(self.pollers[event].poll())
+        ready = dict(self.pollers[event].poll())
+        # The grader's word first: a kernel that keeps the socket busy after its serve() ended cannot hold the judge.
+        return self.control.fileno() not in ready and self.socket.fileno() in ready
 
     def stopped(self):
         self.await_served()
@@ -149,9 +151,9 @@ class KernelLink:
         """Wait for the kernel's serve() of this cell, dropping what the kernel sent before it (the late replies of a
         test that ended on a reply out of turn)."""
         self.served = False
+        self.serving = True  # from now on, the kernel's serve() is told `end` (even if it never said it was ready)
         while self.receive() != {"op": "ready", "cell": cell}:
             pass
-        self.serving = True
 
     def end(self) -> None:
         if self.serving:
@@ -189,7 +191,8 @@ class KernelLink:
             _change_in_place(arrays, changed)
 
     def answer_callback(self, message: dict) -> dict:
-        seq, function = message["seq"], self.callbacks.get(message.get("id"))
+        number = message.get("id")
+        seq, function = message["seq"], self.callbacks.get(number) if type(number) is int else None
         if function is None:
             return {"op": "raise", "seq": seq, "message": "a function the test lent was called after its call ended"}
         try:
@@ -285,9 +288,10 @@ class JudgeNamespace(dict):
     round, so a student's `len = ...` is not the tests' len). Functions of the kernel are KernelFunctions; its
     variables are fetched once per cell, as plain data."""
 
-    def __init__(self, link: KernelLink):
+    def __init__(self, link: KernelLink, own: frozenset[str] = frozenset()):
         super().__init__(np=numpy, __name__="__main__")
         self.link = link
+        self.own = own  # names the judged cells define: never the kernel's (cells.judge_names)
         link.stand_in = self.stand_in
         self.functions: dict[str, KernelFunction] = {}
         self.fetched: dict[str, object] = {}
@@ -295,8 +299,8 @@ class JudgeNamespace(dict):
     def __missing__(self, name: str):
         if name in self.fetched:
             return self.fetched[name]
-        if hasattr(builtins, name):
-            raise KeyError(name)  # Python then looks in the builtins
+        if hasattr(builtins, name) or name in self.own:
+            raise KeyError(name)  # Python then looks in the builtins, or says the name is not defined
         reply = self.link.request({"op": "get", "name": name})
         if reply["op"] == "raise" and reply.get("type") == "KeyError":
             raise KeyError(name)  # not in the kernel either: a NameError
@@ -352,9 +356,9 @@ class JudgeNamespace(dict):
 
 
 class Judge:
-    def __init__(self, link: KernelLink):
+    def __init__(self, link: KernelLink, own: frozenset[str] = frozenset()):
         self.link = link
-        self.namespace = JudgeNamespace(link)
+        self.namespace = JudgeNamespace(link, own)
 
     def run(self, cell: int, source: str, visible: list[str]) -> dict:
         """Run the `cell`-th judged cell while the kernel serves it; return what the test printed (stdout, stderr),
@@ -372,7 +376,8 @@ class Judge:
                 except Exception as error:  # noqa: BLE001 (a failing test: the verdict)
                     result["error"] = _error_output(error, source)
             self._share(visible)
-        except KernelStopped as error:
+        except (KernelStopped, wire.NotPlainData, LookupError, TypeError, ValueError) as error:
+            # Raised outside the test's code (waiting for the kernel, sharing names): what the kernel sent
             reason = f"{error}: the test could not run"
             result["error"] = {"ename": "TestNotRun", "evalue": reason, "traceback": [f"TestNotRun: {reason}"]}
         finally:

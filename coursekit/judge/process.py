@@ -49,10 +49,11 @@ class JudgeProcess:
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         env=environment, cwd="/")
 
-    def connect(self, ip: str) -> None:
+    def connect(self, ip: str, own_names: set[str]) -> None:
         """Have the judge connect to the kernel's side, which `INSTALL` made listen beside the kernel's sockets at
-        `ip` (the judge starts before, to import its modules while the kernel starts)."""
-        self._send({"connect": f"{ip}-judge"})
+        `ip` (the judge starts before, to import its modules while the kernel starts). `own_names` are the judged
+        cells' own (cells.judge_names), never looked up in the kernel."""
+        self._send({"connect": f"{ip}-judge", "own": sorted(own_names)})
 
     def start(self, cell: int, source: str, visible: list[str]) -> None:
         """Hand the judge its `cell`-th cell to run, while the kernel executes serve_code(cell)."""
@@ -97,7 +98,8 @@ def serve_grader() -> None:
     commands = _Lines(0)
     if (address := commands.read()) is None:
         return  # the kernel never started
-    judge = Judge(KernelLink(json.loads(address)["connect"], commands))
+    connection = json.loads(address)
+    judge = Judge(KernelLink(connection["connect"], commands), frozenset(connection["own"]))
     while (line := commands.read()) is not None:
         command = json.loads(line)  # a cell; the word that the kernel's serving ended is read while it runs
         replies.write(json.dumps(judge.run(command["cell"], command["source"], command["visible"])) + "\n")

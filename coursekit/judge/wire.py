@@ -19,7 +19,8 @@ import struct
 
 import numpy
 
-MAX_BYTES = 64 * 2**20  # one message, encoded: the tests' largest arrays are about a megabyte
+MAX_BYTES = 16 * 2**20  # one message, encoded: the tests' largest arrays are about two megabytes
+MAX_CONTAINERS = 100_000  # lists and dicts in one message: parsed, each costs memory many times its bytes
 MAX_DEPTH = 20  # lists in lists...: the contract's values are two deep at most
 LENGTH = struct.Struct(">Q")  # a frame's header: the length of the JSON that follows
 ARRAY_KINDS = "biufc"  # booleans, signed and unsigned integers, floats, complex numbers: numpy's plain dtypes
@@ -151,9 +152,12 @@ class Frames:
 
 
 def loads(raw: bytes):
-    """A message, refused if larger than MAX_BYTES or not JSON (Python's own limits bound integers and nesting)."""
+    """A message, refused if larger than MAX_BYTES, holding more than MAX_CONTAINERS lists and dicts, or not JSON
+    (Python's own limits bound integers and nesting)."""
     if len(raw) > MAX_BYTES:
         raise NotPlainData(f"a message of {len(raw)} bytes, more than the {MAX_BYTES} allowed")
+    if raw.count(b"[") + raw.count(b"{") > MAX_CONTAINERS:
+        raise NotPlainData(f"a message of more than {MAX_CONTAINERS} lists and dicts")
     try:
         return json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as error:

@@ -8,18 +8,20 @@ import threading
 
 import numpy as np
 import pytest
-import zmq
+from nbformat.v4 import new_code_cell
 
 from coursekit.judge import process, wire
-from coursekit.judge.cells import shared_names
+from coursekit.judge.cells import judge_names, shared_names
 from coursekit.judge.judge import Judge, KernelLink
+
+READ_ONLY = {"nbgrader": {"locked": True, "solution": False, "grade": False, "grade_id": "helpers", "schema_version": 3}}
 
 
 class InProcessKernel:
     """A notebook namespace served by the kernel's side in a thread, one `serve()` per cell, as SafeExecute has
     the kernel do; `server` replaces kernel_side's serve() to play a hostile kernel."""
 
-    def __init__(self, folder, server=None):
+    def __init__(self, folder, server=None, own=frozenset()):
         self.user = {"np": np}
         kernel_side = {"__name__": "coursekit_judge"}
         exec(compile(process.KERNEL_SIDE, "<coursekit judge>", "exec"), kernel_side)
@@ -29,7 +31,7 @@ class InProcessKernel:
         self.server = server or (lambda side, cell: side.serve(cell))
         self.cells = 0
         read, self.control = os.pipe()
-        self.judge = Judge(KernelLink(address, process._Lines(read)))
+        self.judge = Judge(KernelLink(address, process._Lines(read)), own)
 
     def run(self, source: str, visible=()) -> dict:
         self.cells += 1
@@ -242,7 +244,7 @@ def test_the_judge_never_imports_a_module_from_the_folder_it_is_started_from(tmp
     monkeypatch.chdir(tmp_path)
     judge = process.JudgeProcess()
     try:
-        judge.connect(str(tmp_path / "no-kernel"))
+        judge.connect(str(tmp_path / "no-kernel"), set())
         judge.start(1, "x = 1", [])
         judge.served()  # no kernel: the judge, past its imports, gives up on the cell and says so
         assert judge.result(timeout=60)["error"]["ename"] == "TestNotRun"
@@ -305,3 +307,24 @@ def test_a_value_too_large_to_cross_is_the_students_error_at_once(kernel):
     kernel.define("def accuracy(t, p):\n    return np.zeros(10**7)")
     result = kernel.run("accuracy([1], [1])")
     assert result["error"]["ename"] == "NotPlainData" and "return less data" in result["error"]["evalue"], result
+
+
+def test_a_name_the_judged_cells_define_is_never_the_kernels_even_when_its_cell_did_not_run(tmp_path):
+    """Red team: the helpers' judged run broken by the student's cell before it, a later test must not find the
+    student's no-op under the helper's name in the kernel."""
+    kernel = InProcessKernel(tmp_path, own=judge_names([new_code_cell("def check_answer(value):\n    assert value == 42",
+                                                                     metadata=READ_ONLY)]))
+    kernel.define("def check_answer(value):\n    pass\ndef answer():\n    return 41")
+    result = kernel.run("check_answer(answer())")
+    assert result["error"]["ename"] == "NameError" and "check_answer" in result["error"]["evalue"], result
+
+
+@pytest.mark.parametrize("number", [[], {}, "1", None])
+def test_a_callback_with_an_unreadable_number_is_refused_and_the_judge_goes_on(kernel, number):
+    """Red team: an unhashable callback id used to escape as a TypeError and end the judge."""
+    kernel.define("def forge():\n    side = __coursekit_judge__\n"
+                  f"    side.send({{'op': 'callback', 'seq': -999, 'id': {number!r}, 'args': {{'list': []}}}})\n"
+                  "    return side.receive()")
+    result = kernel.run("print(forge())")
+    assert "called after its call ended" in result["stdout"], result
+    assert kernel.run("print('next cell')")["stdout"] == "next cell\n"
