@@ -84,3 +84,12 @@ c.InertHTMLExporter.preprocessors = []
 # `nbgrader zip_collect tp1` reads Moodle's "Download all submissions" zip put in downloaded/tp1/archive/:
 # the participant id becomes the student id; bad files are reported and skipped.
 c.ZipCollectApp.collector_plugin = "coursekit.plugins.MoodleCollectorPlugin"
+# Every archive of the download, Moodle's and the students', is unpacked within bounds (coursekit/unpacking.py): a
+# student whose hand-in passes one is refused by name, the others are taken in. The defaults, in bytes:
+c.ZipCollectApp.extractor_plugin = "coursekit.plugins.BoundedExtractorPlugin"
+c.BoundedExtractorPlugin.max_bytes_per_student = 64 * 2**20
+c.BoundedExtractorPlugin.max_bytes_per_download = 2 * 2**30
+c.BoundedExtractorPlugin.max_files_per_student = 200
+c.BoundedExtractorPlugin.max_files_per_download = 20_000
+c.BoundedExtractorPlugin.max_depth = 3  # archives within archives, Moodle's zip counted
+c.BoundedExtractorPlugin.max_ratio = 200  # bytes unpacked per byte of an archive, past its first MiB

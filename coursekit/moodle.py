@@ -8,14 +8,24 @@ feedback zip can name the folders as Moodle does. The grading worksheet is plugi
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
 from .course import CommandError, Course
 
+# The name Moodle gives a student's folder, or file without folders (then `_<file name>` follows). Moodle replaces
+# "_" by a space in names.
+MOODLE_NAME = r"(?P<full_name>.+?)_(?P<student_id>[0-9]+)_assignsubmission_[a-z]+(?P<rest>.*)"
 PARTICIPANTS_FILE = "moodle_participants.json"
 FEEDBACK_FOLDER = "{full_name}_{participant}_assignfeedback_file_"
 STAND_IN_NAME = "Participant"  # for a participant whose name no download gave
+
+
+def owner(parts: tuple[str, ...], named: str = MOODLE_NAME) -> tuple[int, re.Match] | None:
+    """Which part of a path below a download names its student, and the match: the outermost such part (deeper ones
+    are folders a student made, in an archive they handed in, which must not name another student)."""
+    return next(((index, match) for index, part in enumerate(parts) if (match := re.fullmatch(named, part))), None)
 
 
 def participants_file(course: Course, assignment: str) -> Path:

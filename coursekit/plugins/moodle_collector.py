@@ -14,7 +14,6 @@ student with two notebooks is reported instead of one of them being graded at ra
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from nbgrader.plugins import FileNameCollectorPlugin
@@ -24,13 +23,9 @@ from .. import moodle, nbgrader_internals
 from ..course import Course
 from ..intake import Intake, Rejection, notebook_files, sort_out
 
-# The name Moodle gives a student's folder, or file without folders (then `_<file name>` follows). Moodle replaces
-# "_" by a space in names.
-MOODLE_NAME = r"(?P<full_name>.+?)_(?P<student_id>[0-9]+)_assignsubmission_[a-z]+(?P<rest>.*)"
-
 
 class MoodleCollectorPlugin(FileNameCollectorPlugin):
-    named_regexp = Unicode(MOODLE_NAME, help="Moodle's name for a student's folder or file, matched with each part "
+    named_regexp = Unicode(moodle.MOODLE_NAME, help="Moodle's name for a student's folder or file, matched with each part "
                                              "of a file's path below the extracted folder, outermost first"
                            ).tag(config=True)
 
@@ -58,10 +53,7 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
             if not path.is_file():
                 continue
             parts = path.relative_to(extracted).parts
-            # The outermost part named as Moodle names a student decides whose file it is: deeper ones are folders a
-            # student made (nbgrader unpacks the archives students hand in), which must not name another student.
-            owner = next(((index, match) for index, part in enumerate(parts)
-                          if (match := re.fullmatch(self.named_regexp, part))), None)
+            owner = moodle.owner(parts, self.named_regexp)
             if owner is None:
                 unknown.append(Rejection(path, None, "not named as Moodle names a submitted file "
                                                      "(<Full Name>_<id>_assignsubmission_file/)"))
@@ -73,5 +65,8 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
                 handed_in_as[path] = match["rest"].removeprefix("_")
         course, assignment = Course(Path(self.parent.coursedir.root)), self.parent.coursedir.assignment_id
         moodle.remember_participants(course, assignment, names)
-        return sort_out(grouped, notebook_files(course, assignment), unknown, source=extracted,
+        # What the extractor refused to unpack (BoundedExtractorPlugin), named with its student.
+        refused = [Rejection(refusal.path, refusal.owner, refusal.reason)
+                   for refusal in getattr(self.parent.extractor_plugin_inst, "refusals", [])]
+        return sort_out(grouped, notebook_files(course, assignment), unknown + refused, source=extracted,
                         handed_in_as=handed_in_as)

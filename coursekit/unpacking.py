@@ -1,0 +1,303 @@
+"""Archives of a download unpacked within bounds: what students hand in can fill neither the disk nor the memory of
+the instructor's machine, nor write outside its folder.
+
+`unpack_download(archives, extracted, bounds, owner_of)` unpacks each archive of a folder (zip, tar with any
+compression tarfile reads, or one gzipped file) into a folder of its own name, then the archives found in it in turn,
+up to `bounds.depth` archives deep, and copies the other files. Every file is counted, before it is written (its
+declared size) and while it is (its bytes), against its owner's share (`owner_of(parts)`: the student a path belongs
+to, from its parts below the extracted folder), the whole download's, the number of files, and the ratio of what an
+archive unpacks to its own size. An owner who passes a bound is refused whole: what was written for them is removed,
+and nothing more is. A member that would land outside its folder (an absolute path, `..`), or that is not a plain
+file or folder (a link, a device, a pipe), is refused alone. Nothing is read whole into memory: a zip's number of
+entries is read from its end record before Python's zipfile reads its directory.
+"""
+from __future__ import annotations
+
+import gzip
+import shutil
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+MiB = 2**20
+CHUNK = MiB
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz")
+RATIO_FLOOR = MiB  # an archive may always unpack to this much, whatever its ratio (a small zip of a notebook)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    bytes_per_student: int = 64 * MiB
+    bytes_per_download: int = 2048 * MiB
+    files_per_student: int = 200
+    files_per_download: int = 20_000
+    depth: int = 3  # archives within archives, the download's own counted
+    ratio: int = 200  # bytes an archive may unpack to per byte of its own (past RATIO_FLOOR)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    path: Path  # the archive, member or file refused, below the extracted folder
+    owner: str | None  # the student it belongs to, None if none
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Member:
+    name: str
+    kind: str  # "file", "folder" or the kind of special file it is
+    size: int  # declared
+    packed: int | None  # compressed size, when the archive says
+    open: Callable
+
+
+class _Passed(Exception):
+    """A bound passed: the owner is refused whole, for this reason."""
+
+
+class Unpacker:
+    def __init__(self, extracted: Path, bounds: Bounds, owner_of: Callable[[tuple[str, ...]], str | None]):
+        self.extracted, self.bounds, self.owner_of = extracted, bounds, owner_of
+        self.bytes, self.files = Counter(), Counter()
+        self.total_bytes = self.total_files = 0
+        self.written: dict[str | None, list[Path]] = {}
+        self.refused: dict[str | None, Refusal] = {}
+        self.refusals: list[Refusal] = []
+
+    def unpack_download(self, archives: Path) -> list[Refusal]:
+        """Unpack or copy each file of `archives` (the download) into the extracted folder."""
+        for path in sorted(archives.rglob("*")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            folder = self.extracted.joinpath(*path.relative_to(archives).parent.parts)
+            if _is_archive(path.name):
+                self.unpack(path, folder / _stem(path.name), depth=1)
+            else:
+                self.copy(path, folder / path.name)
+        return self.refusals
+
+    def unpack(self, archive: Path, folder: Path, depth: int) -> None:
+        owner = self._owner(folder)
+        allowed = max(self.bounds.ratio * archive.stat().st_size, RATIO_FLOOR)
+        try:
+            with _members(archive, self.bounds.files_per_download) as members:
+                unpacked = 0
+                for member in members:
+                    target = _target(folder, member.name)
+                    owner = self._owner(target if target is not None else folder)
+                    if owner in self.refused:
+                        continue
+                    try:
+                        unpacked += self._member(member, target, archive, depth, allowed - unpacked)
+                    except _Passed as passed:
+                        self._refuse(owner, target or folder, str(passed))
+        except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error, RuntimeError, ValueError) as error:
+            if owner not in self.refused:
+                self._refuse(owner, archive, f"a damaged or unreadable archive ({type(error).__name__}): re-upload "
+                                             "the notebook alone")
+        except _Passed as passed:
+            self._refuse(owner, archive, str(passed))
+
+    def copy(self, source: Path, target: Path) -> None:
+        owner = self._owner(target)
+        if owner in self.refused:
+            return
+        try:
+            self._count_file(owner)
+            self._write(source.open, source.stat().st_size, target, owner, allowed=None)
+        except _Passed as passed:
+            self._refuse(owner, target, str(passed))
+
+    def _member(self, member: _Member, target: Path | None, archive: Path, depth: int, allowed: int) -> int:
+        """Write one member (unpacking it in turn if it is an archive); the bytes it took of its archive's ratio."""
+        owner = self._owner(target or archive)
+        self._count_file(owner)
+        if target is None:
+            self.refusals.append(Refusal(archive, owner, f"an archive entry {member.name[:100]!r} that would be "
+                                                         "written outside its folder: not written"))
+            return 0
+        if member.kind == "folder":
+            target.mkdir(parents=True, exist_ok=True)
+            return 0
+        if member.kind != "file":
+            self.refusals.append(Refusal(target, owner, f"a {member.kind} in an archive: not written (only files "
+                                                        "and folders are)"))
+            return 0
+        if member.packed and member.size > RATIO_FLOOR and member.size > self.bounds.ratio * member.packed:
+            raise _Passed(f"an archive entry that unpacks to more than {self.bounds.ratio} times its packed size "
+                          "(the bound on the compression ratio): re-upload the notebook alone")
+        written = self._write(member.open, member.size, target, owner, allowed)
+        if _is_archive(target.name):
+            if depth >= self.bounds.depth:
+                raise _Passed(f"archives nested more than {self.bounds.depth} deep (the bound on nesting): "
+                              "re-upload the notebook alone")
+            self.unpack(target, target.with_name(_stem(target.name)), depth + 1)
+            target.unlink(missing_ok=True)
+        return written
+
+    def _write(self, open_source: Callable, declared: int, target: Path, owner: str | None, allowed: int | None
+               ) -> int:
+        """Copy a file's bytes, counted before (as declared) and while they are written; a file cut short by a bound
+        is removed."""
+        self._check_bytes(owner, declared, allowed, declared)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.written.setdefault(owner, []).append(target)
+        written = 0
+        try:
+            with open_source() as source, target.open("wb") as sink:
+                while chunk := source.read(CHUNK):
+                    self._check_bytes(owner, len(chunk), allowed, written + len(chunk))
+                    sink.write(chunk)
+                    written += len(chunk)
+                    self.bytes[owner] += len(chunk)
+                    self.total_bytes += len(chunk)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        return written
+
+    def _check_bytes(self, owner: str | None, more: int, allowed: int | None, unpacked: int) -> None:
+        if self.bytes[owner] + more > self.bounds.bytes_per_student:
+            raise _Passed(f"a hand-in of more than {_mib(self.bounds.bytes_per_student)} (the bound per student): "
+                          "re-upload the notebook alone")
+        if self.total_bytes + more > self.bounds.bytes_per_download:
+            raise _Passed(f"the download passed its bound of {_mib(self.bounds.bytes_per_download)} in all while "
+                          "this hand-in was unpacked: re-upload the notebook alone")
+        if allowed is not None and unpacked > allowed:
+            raise _Passed(f"an archive that unpacks to more than {self.bounds.ratio} times its size (the bound on "
+                          "the compression ratio): re-upload the notebook alone")
+
+    def _count_file(self, owner: str | None) -> None:
+        self.files[owner] += 1
+        self.total_files += 1
+        if self.files[owner] > self.bounds.files_per_student:
+            raise _Passed(f"a hand-in of more than {self.bounds.files_per_student} files (the bound per student): "
+                          "re-upload the notebook alone")
+        if self.total_files > self.bounds.files_per_download:
+            raise _Passed(f"the download passed its bound of {self.bounds.files_per_download} files in all while "
+                          "this hand-in was unpacked: re-upload the notebook alone")
+
+    def _owner(self, path: Path) -> str | None:
+        return self.owner_of(path.relative_to(self.extracted).parts)
+
+    def _refuse(self, owner: str | None, path: Path, reason: str) -> None:
+        """Refuse an owner whole: what was written for them goes, and nothing more is."""
+        for written in self.written.pop(owner, []):
+            written.unlink(missing_ok=True)
+        self.refused[owner] = refusal = Refusal(path, owner, reason)
+        self.refusals.append(refusal)
+
+
+def unpack_download(archives: Path, extracted: Path, bounds: Bounds,
+                    owner_of: Callable[[tuple[str, ...]], str | None]) -> list[Refusal]:
+    return Unpacker(extracted, bounds, owner_of).unpack_download(archives)
+
+
+def _members(archive: Path, max_entries: int):
+    name = archive.name.lower()
+    if name.endswith(".zip"):
+        return _zip_members(archive, max_entries)
+    if name.endswith(".gz") and not (name.endswith(".tar.gz") or tarfile.is_tarfile(archive)):
+        return _gzip_member(archive)
+    return _tar_members(archive)
+
+
+class _Opened:
+    """An archive's members, iterated once, with the archive closed after."""
+
+    def __init__(self, archive, members: Iterator[_Member]):
+        self.archive, self.members = archive, members
+
+    def __enter__(self) -> Iterator[_Member]:
+        return self.members
+
+    def __exit__(self, *exception) -> None:
+        self.archive.close()
+
+
+def _zip_members(archive: Path, max_entries: int) -> _Opened:
+    if (entries := _zip_entries(archive)) > max_entries:
+        raise _Passed(f"a zip of {entries} entries, more than the {max_entries} files a download may hold: re-upload "
+                      "the notebook alone")
+    opened = zipfile.ZipFile(archive)
+
+    def members():
+        for info in opened.infolist():
+            kind = ("folder" if info.is_dir() else _special_kind(info.external_attr >> 16)
+                    if info.create_system == 3 else "file")  # Unix's file types, when it was made there
+            yield _Member(info.filename, kind, info.file_size, info.compress_size, lambda info=info: opened.open(info))
+    return _Opened(opened, members())
+
+
+def _tar_members(archive: Path) -> _Opened:
+    opened = tarfile.open(archive, "r:*")
+
+    def members():
+        while (info := opened.next()) is not None:
+            opened.members.clear()  # tarfile keeps every header it read: not here
+            kind = "folder" if info.isdir() else "file" if info.isreg() else (
+                "link" if info.issym() or info.islnk() else "device or pipe")
+            yield _Member(info.name, kind, info.size, None, lambda info=info: opened.extractfile(info))
+    return _Opened(opened, members())
+
+
+def _gzip_member(archive: Path) -> _Opened:
+    member = _Member(_stem(archive.name), "file", 0, None, lambda: gzip.open(archive))
+    return _Opened(archive.open("rb"), iter([member]))
+
+
+def _zip_entries(archive: Path) -> int:
+    """The number of entries a zip's end record declares (its zip64 record's if it has one)."""
+    with archive.open("rb") as file:
+        size = file.seek(0, 2)
+        file.seek(max(0, size - (2**16 + 22 + 76)))
+        tail = file.read()
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) - end < 22:
+        raise zipfile.BadZipFile("no end record")
+    entries = int.from_bytes(tail[end + 10:end + 12], "little")
+    zip64 = tail.rfind(b"PK\x06\x06", 0, end)
+    if entries == 0xFFFF or zip64 >= 0:
+        if zip64 < 0 or len(tail) - zip64 < 40:
+            raise zipfile.BadZipFile("an unreadable zip64 end record")
+        entries = max(entries, int.from_bytes(tail[zip64 + 32:zip64 + 40], "little"))
+    return entries
+
+
+def _target(folder: Path, name: str) -> Path | None:
+    """Where a member named `name` goes below `folder`, or None if it would go elsewhere."""
+    name = name.replace("\\", "/")
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if name.startswith("/") or not parts or ".." in parts or any("\0" in part or ":" in part for part in parts[:1]):
+        return None
+    return folder.joinpath(*parts)
+
+
+def _special_kind(mode: int) -> str:
+    """A zip entry's kind from its Unix mode: a regular file's, or no type at all (Python's zipfile writes none), is
+    a file."""
+    if stat.S_IFMT(mode) in (0, stat.S_IFREG):
+        return "file"
+    return "link" if stat.S_ISLNK(mode) else "folder" if stat.S_ISDIR(mode) else "device or pipe"
+
+
+def _is_archive(name: str) -> bool:
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _stem(name: str) -> str:
+    """An archive's name without its suffixes (`hand-in.tar.gz` -> `hand-in`)."""
+    lower = name.lower()
+    for suffix in (".tar.gz", ".tar.bz2", ".tar.xz", *ARCHIVE_SUFFIXES):
+        if lower.endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return name
+
+
+def _mib(size: int) -> str:
+    return f"{size / MiB:g} MiB"
