@@ -56,6 +56,14 @@ class _Member:
     open: Callable
 
 
+# What a damaged archive raises, in Python's readers of zip, tar, gzip, bzip2 and xz (encrypted zip entries: RuntimeError)
+UNREADABLE = (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error, RuntimeError, ValueError)
+
+
+def _damaged(error: BaseException) -> str:
+    return f"a damaged or unreadable archive ({type(error).__name__}): re-upload the notebook alone"
+
+
 class _Passed(Exception):
     """A bound passed: the owner is refused whole, for this reason."""
 
@@ -96,10 +104,11 @@ class Unpacker:
                         unpacked += self._member(member, target, archive, depth, allowed - unpacked)
                     except _Passed as passed:
                         self._refuse(owner, target or folder, str(passed))
-        except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error, RuntimeError, ValueError) as error:
+                    except UNREADABLE as error:  # this entry only: the download's other students go on
+                        self._refuse(owner, target or folder, _damaged(error))
+        except UNREADABLE as error:
             if owner not in self.refused:
-                self._refuse(owner, archive, f"a damaged or unreadable archive ({type(error).__name__}): re-upload "
-                                             "the notebook alone")
+                self._refuse(owner, archive, _damaged(error))
         except _Passed as passed:
             self._refuse(owner, archive, str(passed))
 
@@ -137,7 +146,7 @@ class Unpacker:
                 raise _Passed(f"archives nested more than {self.bounds.depth} deep (the bound on nesting): "
                               "re-upload the notebook alone")
             self.unpack(target, target.with_name(_stem(target.name)), depth + 1)
-            target.unlink(missing_ok=True)
+            self._remove(owner, target)  # unpacked: its bytes count no more
         return written
 
     def _write(self, open_source: Callable, declared: int, target: Path, owner: str | None, allowed: int | None
@@ -185,10 +194,17 @@ class Unpacker:
     def _owner(self, path: Path) -> str | None:
         return self.owner_of(path.relative_to(self.extracted).parts)
 
+    def _remove(self, owner: str | None, path: Path) -> None:
+        if path.is_file():
+            size = path.stat().st_size
+            path.unlink()
+            self.bytes[owner] -= size
+            self.total_bytes -= size
+
     def _refuse(self, owner: str | None, path: Path, reason: str) -> None:
         """Refuse an owner whole: what was written for them goes, and nothing more is."""
         for written in self.written.pop(owner, []):
-            written.unlink(missing_ok=True)
+            self._remove(owner, written)
         self.refused[owner] = refusal = Refusal(path, owner, reason)
         self.refusals.append(refusal)
 
@@ -202,7 +218,7 @@ def _members(archive: Path, max_entries: int):
     name = archive.name.lower()
     if name.endswith(".zip"):
         return _zip_members(archive, max_entries)
-    if name.endswith(".gz") and not (name.endswith(".tar.gz") or tarfile.is_tarfile(archive)):
+    if name.endswith(".gz") and not name.endswith(".tar.gz"):  # one gzipped file
         return _gzip_member(archive)
     return _tar_members(archive)
 
@@ -252,21 +268,24 @@ def _gzip_member(archive: Path) -> _Opened:
 
 
 def _zip_entries(archive: Path) -> int:
-    """The number of entries a zip's end record declares (its zip64 record's if it has one)."""
+    """The number of entries a zip's end record declares (its zip64 record's, found through the locator right before
+    the end record, as zipfile finds it: never a record that only looks like one, inside a member's data)."""
     with archive.open("rb") as file:
         size = file.seek(0, 2)
-        file.seek(max(0, size - (2**16 + 22 + 76)))
+        file.seek(max(0, size - (2**16 + 22)))
         tail = file.read()
-    end = tail.rfind(b"PK\x05\x06")
-    if end < 0 or len(tail) - end < 22:
-        raise zipfile.BadZipFile("no end record")
-    entries = int.from_bytes(tail[end + 10:end + 12], "little")
-    zip64 = tail.rfind(b"PK\x06\x06", 0, end)
-    if entries == 0xFFFF or zip64 >= 0:
-        if zip64 < 0 or len(tail) - zip64 < 40:
-            raise zipfile.BadZipFile("an unreadable zip64 end record")
-        entries = max(entries, int.from_bytes(tail[zip64 + 32:zip64 + 40], "little"))
-    return entries
+        end = tail.rfind(b"PK\x05\x06")
+        if end < 0 or len(tail) - end < 22:
+            raise zipfile.BadZipFile("no end record")
+        entries = int.from_bytes(tail[end + 10:end + 12], "little")
+        locator = tail[end - 20:end] if end >= 20 else b""
+        if not locator.startswith(b"PK\x06\x07"):
+            return entries
+        file.seek(int.from_bytes(locator[8:16], "little"))
+        record = file.read(56)
+    if len(record) < 40 or not record.startswith(b"PK\x06\x06"):
+        raise zipfile.BadZipFile("an unreadable zip64 end record")
+    return int.from_bytes(record[32:40], "little")
 
 
 def _target(folder: Path, name: str) -> Path | None:

@@ -1,0 +1,140 @@
+"""The hostile corpus's intake part: archives a student hands in through Moodle to hurt the instructor's machine
+before grading starts, each with what the intake must do with it.
+
+Each case is the file a student uploads (its name and bytes, built here) and the outcome expected under `BOUNDS`
+(small, so that the cases stay small): the student refused whole, with words the reason must hold, or only some of
+the archive's entries refused (`entry_refused`), the rest taken in.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import stat
+import tarfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coursekit.unpacking import MiB, Bounds
+
+BOUNDS = Bounds(bytes_per_student=2 * MiB, bytes_per_download=6 * MiB, files_per_student=20, files_per_download=300,
+                depth=3, ratio=50)
+NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+
+
+@dataclass(frozen=True)
+class IntakeCase:
+    name: str
+    build: Callable[[], tuple[str, bytes]]  # the uploaded file's name and bytes
+    refused: str | None = None  # words of the reason the student is refused for, None if not refused whole
+    entry_refused: str | None = None  # words of the reason one entry is refused for
+
+
+def zipped(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def tarred(members: list[tarfile.TarInfo], mode: str = "w:gz", contents: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode) as archive:
+        for info in members:
+            content = (contents or {}).get(info.name)
+            info.size = len(content) if content is not None else info.size
+            archive.addfile(info, io.BytesIO(content) if content is not None else None)
+    return buffer.getvalue()
+
+
+def tar_entry(name: str, kind: bytes, link: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, link
+    return info
+
+
+def zip_with_symlink() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        link = zipfile.ZipInfo("tp1_sgd.ipynb")
+        link.create_system, link.external_attr = 3, (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+        archive.writestr("notes.txt", b"notes")
+    return buffer.getvalue()
+
+
+def nested(depth: int) -> bytes:
+    content = zipped({"tp1_sgd.ipynb": NOTEBOOK})
+    for level in range(depth):
+        content = zipped({f"level{level}.zip": content})
+    return content
+
+
+def lying_entry_count() -> bytes:
+    """A small zip whose end record declares 60,000 entries: refused before Python's zipfile reads them."""
+    content = bytearray(zipped({"tp1_sgd.ipynb": NOTEBOOK}))
+    end = content.rfind(b"PK\x05\x06")
+    content[end + 8:end + 12] = (60_000).to_bytes(2, "little") * 2
+    return bytes(content)
+
+
+def zip64_entry_count() -> bytes:
+    """A zip whose zip64 end record declares 10**12 entries (stored in Moodle's zip, it must not be taken for
+    Moodle's own record)."""
+    content = bytearray(zipped({"tp1_sgd.ipynb": NOTEBOOK}))
+    end = content.rfind(b"PK\x05\x06")
+    record = (b"PK\x06\x06" + (44).to_bytes(8, "little") + b"\x2d\x00\x2d\x00" + bytes(8)
+              + (10**12).to_bytes(8, "little") * 2 + bytes(16))
+    locator = b"PK\x06\x07" + bytes(4) + end.to_bytes(8, "little") + (1).to_bytes(4, "little")
+    content[end + 8:end + 12] = (0xFFFF).to_bytes(2, "little") * 2
+    return bytes(content[:end]) + record + locator + bytes(content[end:])
+
+
+CASES = [
+    IntakeCase("zip_larger_than_a_students_share",
+               lambda: ("handin.zip", zipped({"data.bin": os.urandom(3 * MiB)}, zipfile.ZIP_STORED)),
+               refused="bound per student"),
+    IntakeCase("zip_bomb_of_zeros",
+               lambda: ("handin.zip", zipped({"tp1_sgd.ipynb": bytes(40 * MiB)})), refused="compression ratio"),
+    IntakeCase("gzip_bomb", lambda: ("tp1_sgd.ipynb.gz", gzip.compress(bytes(40 * MiB))), refused="bound per student"),
+    IntakeCase("tar_xz_bomb",
+               lambda: ("handin.tar.xz", tarred([tarfile.TarInfo("tp1_sgd.ipynb")], "w:xz",
+                                                {"tp1_sgd.ipynb": bytes(40 * MiB)})),
+               refused="bound per student"),
+    IntakeCase("tar_bz2_of_many_files",
+               lambda: ("handin.tar.bz2", tarred([tarfile.TarInfo(f"f{n}.txt") for n in range(100)], "w:bz2",
+                                                 {f"f{n}.txt": b"x" for n in range(100)})),
+               refused="files (the bound per student)"),
+    IntakeCase("zip_of_many_files", lambda: ("handin.zip", zipped({f"f{n}.txt": b"x" for n in range(100)})),
+               refused="files (the bound per student)"),
+    IntakeCase("archives_nested_too_deep", lambda: ("handin.zip", nested(4)), refused="bound on nesting"),
+    IntakeCase("zip_declaring_a_million_entries", lambda: ("handin.zip", lying_entry_count()),
+               refused="entries"),
+    IntakeCase("zip64_declaring_a_trillion_entries", lambda: ("handin.zip", zip64_entry_count()),
+               refused="entries"),
+    IntakeCase("damaged_zip", lambda: ("handin.zip", os.urandom(4096)), refused="damaged or unreadable archive"),
+    IntakeCase("zip_escaping_its_folder",
+               lambda: ("handin.zip", zipped({"../../../escaped.ipynb": NOTEBOOK, "/tmp/absolute.ipynb": NOTEBOOK,
+                                              "..\\..\\windows.ipynb": NOTEBOOK, "tp1_sgd.ipynb": NOTEBOOK})),
+               entry_refused="outside its folder"),
+    IntakeCase("zip_with_a_symbolic_link", lambda: ("handin.zip", zip_with_symlink()), entry_refused="a link"),
+    IntakeCase("tar_with_links_and_devices",
+               lambda: ("handin.tar.gz", tarred([tar_entry("passwd", tarfile.SYMTYPE, "/etc/passwd"),
+                                                 tar_entry("hard", tarfile.LNKTYPE, "/etc/passwd"),
+                                                 tar_entry("null", tarfile.CHRTYPE), tar_entry("pipe", tarfile.FIFOTYPE),
+                                                 tarfile.TarInfo("tp1_sgd.ipynb")],
+                                                contents={"tp1_sgd.ipynb": NOTEBOOK})),
+               entry_refused="in an archive: not written"),
+    IntakeCase("tar_escaping_its_folder",
+               lambda: ("handin.tar", tarred([tarfile.TarInfo("../../escaped.ipynb"), tarfile.TarInfo("tp1_sgd.ipynb")],
+                                             "w", {"../../escaped.ipynb": NOTEBOOK, "tp1_sgd.ipynb": NOTEBOOK})),
+               entry_refused="outside its folder"),
+]
+
+HONEST = [
+    ("tp1_sgd.ipynb", NOTEBOOK),
+    ("handin.zip", zipped({"TP1/tp1_sgd.ipynb": NOTEBOOK})),
+    ("handin.tar.gz", tarred([tarfile.TarInfo("tp1_sgd.ipynb")], contents={"tp1_sgd.ipynb": NOTEBOOK})),
+]

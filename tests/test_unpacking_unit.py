@@ -1,0 +1,67 @@
+"""Bounded unpacking (coursekit/unpacking.py) on the hostile corpus's intake part: each attacker's hand-in, in one
+Moodle download with honest students, in-process on small bounds."""
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from coursekit import moodle, synthetic_moodle, unpacking
+from hostile.intake_cases import BOUNDS, CASES, HONEST, NOTEBOOK, IntakeCase
+
+
+def owner_of(parts):
+    found = moodle.owner(parts)
+    return found[1]["student_id"] if found else None
+
+
+def download(folder, hand_ins: dict[str, tuple[str, bytes]]):
+    """Moodle's zip, each student's hand-in in their folder (participant id -> file name and bytes)."""
+    (folder / "archive").mkdir(parents=True)
+    with zipfile.ZipFile(folder / "archive" / "moodle.zip", "w") as archive:
+        for student, (name, content) in hand_ins.items():
+            archive.writestr(f"{synthetic_moodle.submission_folder(f'Student {student}', student)}/{name}", content)
+    (folder / "extracted").mkdir()
+    return unpacking.unpack_download(folder / "archive", folder / "extracted", BOUNDS, owner_of)
+
+
+def written(folder):
+    return [path for path in (folder / "extracted").rglob("*") if path.is_file() or path.is_symlink()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_a_hostile_hand_in_is_refused_by_name_and_the_honest_students_are_taken_in(tmp_path, case: IntakeCase):
+    honest = {str(1000 + number): hand_in for number, hand_in in enumerate(HONEST)}
+    refusals = download(tmp_path, {**honest, "2666": case.build()})
+    reasons = {refusal.owner: refusal.reason for refusal in refusals}
+    files = written(tmp_path)
+    for student in honest:  # each honest student's notebook, unpacked whole
+        assert [path.read_bytes() for path in files if f"_{student}_" in str(path)] == [NOTEBOOK], (student, files)
+    assert set(reasons) <= {"2666"}, refusals
+    if case.refused:
+        assert case.refused in reasons["2666"] and "re-upload the notebook alone" in reasons["2666"], refusals
+        assert not [path for path in files if "_2666_" in str(path)], files  # nothing of the refused student
+    else:
+        assert any(case.entry_refused in refusal.reason for refusal in refusals), refusals
+    assert sum(path.stat().st_size for path in files) <= BOUNDS.bytes_per_download
+    assert not any(path.is_symlink() for path in tmp_path.rglob("*"))
+    assert {path.name for path in tmp_path.rglob("*")}.isdisjoint({"escaped.ipynb", "absolute.ipynb",
+                                                                  "windows.ipynb", "passwd", "null", "pipe"})
+
+
+def test_past_the_bound_of_the_whole_download_the_students_who_no_longer_fit_are_refused_by_name(tmp_path):
+    # Each zip of 0.9 MiB takes 1.8 MiB while it is unpacked, then 0.9 MiB: five fit in 6 MiB, the next do not.
+    shares = {str(3000 + number): ("handin.zip", zipped_noise()) for number in range(8)}
+    refusals = download(tmp_path, shares)
+    assert {refusal.owner for refusal in refusals} == {"3005", "3006", "3007"}, refusals
+    assert all("in all" in refusal.reason for refusal in refusals), refusals
+    assert sum(path.stat().st_size for path in written(tmp_path)) <= BOUNDS.bytes_per_download
+
+
+def zipped_noise() -> bytes:
+    import io
+    import os
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("data.bin", os.urandom(9 * unpacking.MiB // 10))
+    return buffer.getvalue()
