@@ -23,6 +23,7 @@ from . import nbgrader_internals
 from .course import CommandError, Course
 
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when a submission was handed in
+MAX_NOTEBOOK_BYTES = 32 * 2**20  # a notebook larger is refused unread (TP1's, figures included, are under 2 MiB)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,11 @@ def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejec
 
 
 def notebook_problem(path: Path) -> str | None:
-    """Why the file cannot be a notebook to grade, or None if it can (nbformat 3 and 4 both can)."""
+    """Why the file cannot be a notebook to grade, or None if it can (nbformat 3 and 4 both can). A file larger than
+    MAX_NOTEBOOK_BYTES is not read, and JSON nested deeper than Python's parser goes is refused."""
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        return (f"a file of {path.stat().st_size / 2**20:.0f} MiB, more than the {MAX_NOTEBOOK_BYTES // 2**20} MiB a "
+                "notebook may have: clear its outputs (Kernel > Restart and clear outputs) and hand it in again")
     data = path.read_bytes()
     if not data.strip():
         return "empty file"
@@ -107,11 +112,13 @@ def notebook_problem(path: Path) -> str | None:
         return "not UTF-8 text, so not a notebook"
     except json.JSONDecodeError as error:
         return f"not valid JSON (line {error.lineno}): the file is damaged, ask the student for it again"
+    except RecursionError:
+        return "JSON nested deeper than any notebook: not a notebook"
     if not isinstance(content, dict) or not isinstance(content.get("nbformat"), int) or content["nbformat"] < 3:
         return "JSON but not a Jupyter notebook (no nbformat version 3 or 4)"
     try:
         nbformat.reads(text, as_version=4)
-    except Exception as error:  # noqa: BLE001 (nbformat raises several types for malformed notebooks)
+    except (Exception, RecursionError) as error:  # noqa: BLE001 (nbformat raises several types for malformed notebooks)
         return f"not a notebook nbformat can read ({type(error).__name__}: {error})"
     return None
 

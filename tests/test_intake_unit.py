@@ -94,3 +94,16 @@ def test_a_folder_or_zip_that_is_not_there_is_named_and_nothing_is_taken(tmp_pat
     with pytest.raises(CommandError, match="not a zip file"):
         intake.take_moodle_zip(course, "tp2", tmp_path / "download.zip")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["download.zip"]
+
+
+def test_a_notebook_too_large_or_nested_too_deep_is_refused_with_what_to_do(tmp_path):
+    large, deep = tmp_path / "ann" / "vectors.ipynb", tmp_path / "bo" / "vectors.ipynb"
+    large.parent.mkdir()
+    deep.parent.mkdir()
+    with large.open("wb") as file:  # sparse: the size is what is checked, before any byte is read
+        file.truncate(intake.MAX_NOTEBOOK_BYTES + 1)
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    taken = intake.sort_out({"ann": [large], "bo": [deep]}, ["vectors.ipynb"])
+    assert taken.accepted == {}
+    by_student = {rejection.student: rejection.reason for rejection in taken.rejected}
+    assert "clear its outputs" in by_student["ann"] and "nested deeper" in by_student["bo"], by_student
