@@ -87,6 +87,8 @@ c.ZipCollectApp.collector_plugin = "coursekit.plugins.MoodleCollectorPlugin"
 # Every archive of the download, Moodle's and the students', is unpacked within bounds (coursekit/unpacking.py): a
 # student whose hand-in passes one is refused by name, the others are taken in. The defaults, in bytes:
 c.ZipCollectApp.extractor_plugin = "coursekit.plugins.BoundedExtractorPlugin"
+# Each notebook handed in, whatever the route (Moodle, folder, exchange), is refused unread past this size.
+c.IntakeBounds.max_notebook_bytes = 32 * 2**20
 c.BoundedExtractorPlugin.max_bytes_per_student = 64 * 2**20
 c.BoundedExtractorPlugin.max_bytes_per_download = 2 * 2**30
 c.BoundedExtractorPlugin.max_files_per_student = 200

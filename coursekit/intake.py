@@ -10,20 +10,26 @@ file that is not JSON. A rejected entry never stops the others.
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 from nbgrader.apps import ZipCollectApp
+from traitlets import Integer
+from traitlets.config import Configurable
 
-from . import nbgrader_internals
+from . import nbgrader_internals, untrusted
 from .course import CommandError, Course
 
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when a submission was handed in
-MAX_NOTEBOOK_BYTES = 32 * 2**20  # a notebook larger is refused unread (TP1's, figures included, are under 2 MiB)
+
+
+class IntakeBounds(Configurable):
+    """The intake's bounds on each notebook a student hands in (the archives': plugins/bounded_extractor.py)."""
+
+    max_notebook_bytes = Integer(untrusted.MAX_NOTEBOOK_BYTES, help="Bytes a notebook may have: a larger one is "
+                                                                    "refused unread.").tag(config=True)
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,8 @@ class Intake:
 
 
 def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejected_already: list[Rejection] = (),
-             source: Path | None = None, handed_in_as: dict[Path, str] | None = None) -> Intake:
+             source: Path | None = None, handed_in_as: dict[Path, str] | None = None,
+             max_notebook_bytes: int = untrusted.MAX_NOTEBOOK_BYTES) -> Intake:
     """Accept each student's notebooks among the `expected` file names; reject every other file, and the notebooks
     a student handed in twice. `rejected_already` (files that belong to no student) come first in the report,
     paths relative to `source`. A file is taken under its own name, or the one `handed_in_as` gives it (a file
@@ -84,7 +91,7 @@ def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejec
                                                              "keep the one to grade and run the intake again")
                                     for path in notebooks]
             elif notebooks:
-                problem = notebook_problem(notebooks[0])
+                problem = untrusted.problem(notebooks[0], max_notebook_bytes)
                 if problem:
                     intake.rejected.append(Rejection(notebooks[0], student, problem))
                 else:
@@ -94,33 +101,6 @@ def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejec
         if len(accepted) < len(expected):
             intake.missing[student] = [name for name in expected if name not in accepted]
     return intake
-
-
-def notebook_problem(path: Path) -> str | None:
-    """Why the file cannot be a notebook to grade, or None if it can (nbformat 3 and 4 both can). A file larger than
-    MAX_NOTEBOOK_BYTES is not read, and JSON nested deeper than Python's parser goes is refused."""
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        return (f"a file of {path.stat().st_size / 2**20:.0f} MiB, more than the {MAX_NOTEBOOK_BYTES // 2**20} MiB a "
-                "notebook may have: clear its outputs (Kernel > Restart and clear outputs) and hand it in again")
-    data = path.read_bytes()
-    if not data.strip():
-        return "empty file"
-    try:
-        text = data.decode("utf-8")
-        content = json.loads(text)
-    except UnicodeDecodeError:
-        return "not UTF-8 text, so not a notebook"
-    except json.JSONDecodeError as error:
-        return f"not valid JSON (line {error.lineno}): the file is damaged, ask the student for it again"
-    except RecursionError:
-        return "JSON nested deeper than any notebook: not a notebook"
-    if not isinstance(content, dict) or not isinstance(content.get("nbformat"), int) or content["nbformat"] < 3:
-        return "JSON but not a Jupyter notebook (no nbformat version 3 or 4)"
-    try:
-        nbformat.reads(text, as_version=4)
-    except (Exception, RecursionError) as error:  # noqa: BLE001 (nbformat raises several types for malformed notebooks)
-        return f"not a notebook nbformat can read ({type(error).__name__}: {error})"
-    return None
 
 
 def files_by_student(folder: Path) -> tuple[dict[str, list[Path]], list[Rejection]]:
@@ -150,7 +130,9 @@ def take_folder(course: Course, assignment: str, folder: Path) -> Intake:
     if not folder.is_dir():
         raise CommandError(f"{folder}: no such folder (a folder of <student_id>/<notebook>.ipynb)")
     grouped, loose = files_by_student(folder)
-    intake = sort_out(grouped, notebook_files(course, assignment), loose, source=folder)
+    bounds = IntakeBounds(config=course.directory.config)
+    intake = sort_out(grouped, notebook_files(course, assignment), loose, source=folder,
+                      max_notebook_bytes=bounds.max_notebook_bytes)
     deliver(course, assignment, intake)
     return intake
 

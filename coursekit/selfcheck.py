@@ -14,11 +14,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 from jupyter_client.manager import KernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from . import notebooks
+from . import notebooks, untrusted
 from .judge.execution import JudgedExecution
 
 PASSED, FAILED, UNREADABLE = 0, 1, 2
@@ -47,10 +46,7 @@ def run_tests(path: Path, timeout: int = 60) -> NotebookCheck:
 
     Raises ValueError, naming the file, if it is not a notebook that can be read and run.
     """
-    try:
-        notebook = nbformat.read(path, as_version=4)
-    except Exception as error:  # nbformat raises several types for unreadable files
-        raise ValueError(f"{path}: not a readable notebook ({type(error).__name__}: {error})") from error
+    notebook = untrusted.read(path)
     with tempfile.TemporaryDirectory(prefix="coursekit-selfcheck-") as sockets:
         # IPC sockets, in a folder of the check's own: the judge's socket goes beside the kernel's.
         kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))

@@ -2,8 +2,13 @@
 each bad entry reported by name and skipped while the others go on."""
 from __future__ import annotations
 
+import os
+import resource
 import shutil
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -11,6 +16,7 @@ import pytest
 from coursekit import moodle, synthetic_moodle
 from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK_FILE
+from hostile import intake_cases
 from repository import REPOSITORY
 
 
@@ -154,3 +160,44 @@ def test_the_exchange_is_collected_with_the_submission_times_and_bad_entries_ski
     assert submitted_students(course) == {"paula"}
     assert reported(report, "student quentin: ", "empty file"), report
     assert (course.notebook(ASSIGNMENT, "submitted", "paula").parent / "timestamp.txt").is_file()
+
+
+INTAKE_MEMORY = 2 * 2**30  # bytes of address space the whole intake gets here: Python, nbgrader and its imports
+
+
+def test_a_download_with_every_hostile_hand_in_takes_the_honest_students_in_and_names_each_attacker(course, tmp_path):
+    """The hostile corpus's intake part through `coursekit intake --moodle-zip`, with the bounds of
+    tests/hostile/intake_cases.py set in the course's nbgrader_config.py, under a memory limit."""
+    bounds = intake_cases.BOUNDS
+    with (course.root / "nbgrader_config.py").open("a") as config:
+        config.write("".join(f"c.BoundedExtractorPlugin.{name} = {value}\n" for name, value in {
+            "max_bytes_per_student": bounds.bytes_per_student, "max_bytes_per_download": bounds.bytes_per_download,
+            "max_files_per_student": bounds.files_per_student, "max_files_per_download": bounds.files_per_download,
+            "max_depth": bounds.depth, "max_ratio": bounds.ratio}.items()))
+    attackers = {str(2100 + number): case for number, case in enumerate(intake_cases.CASES)}
+    files = {f"{synthetic_moodle.submission_folder('Honest Student', '1001')}/{NOTEBOOK_FILE}": release_bytes(),
+             f"{synthetic_moodle.submission_folder('Honest Zipper', '1002')}/handin.zip":
+                 intake_cases.zipped({f"TP1/{NOTEBOOK_FILE}": release_bytes()})}
+    for student, case in attackers.items():
+        name, content = case.build()
+        files[f"{synthetic_moodle.submission_folder(f'Attacker {case.name}', student)}/{name}"] = content
+    synthetic_moodle.write_download(tmp_path / "moodle.zip", NOTEBOOK_FILE, {}, {}, {}, files)
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_AS, (INTAKE_MEMORY, INTAKE_MEMORY))
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    run = subprocess.run([str(Path(sys.executable).parent / "coursekit"), "intake", ASSIGNMENT, "--moodle-zip",
+                          str(tmp_path / "moodle.zip")], cwd=course.root, env=environment, capture_output=True,
+                         text=True, preexec_fn=limited)
+    report = run.stdout + run.stderr
+    assert run.returncode == 0, report
+
+    assert {"1001", "1002"} <= submitted_students(course), report
+    for student, case in attackers.items():
+        assert reported(report, f"student {student}: ", case.refused or case.entry_refused), (case.name, report)
+        if case.refused:
+            assert student not in submitted_students(course), (case.name, report)
+    extracted = [path for path in (course.root / "downloaded").rglob("*") if path.is_file() and path.name != "moodle.zip"]
+    assert sum(path.stat().st_size for path in extracted) <= bounds.bytes_per_download
+    assert not any(path.is_symlink() for path in (course.root / "downloaded").rglob("*"))
+    assert not list(course.root.parent.rglob("escaped.ipynb")) and not list(course.root.rglob("windows.ipynb"))

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_notebook
 
-from coursekit import intake
+from coursekit import intake, untrusted
 from coursekit.course import CommandError, Course
 
 EXPECTED = ["vectors.ipynb", "angles.ipynb"]
@@ -72,8 +72,8 @@ def test_a_file_that_is_not_a_notebook_gets_the_reason_an_instructor_can_act_on(
     for expected_reason, content in contents.items():
         path = tmp_path / "file.ipynb"
         path.write_bytes(content)
-        assert intake.notebook_problem(path).startswith(expected_reason), content
-    assert intake.notebook_problem(notebook(tmp_path / "good.ipynb")) is None
+        assert untrusted.problem(path).startswith(expected_reason), content
+    assert untrusted.problem(notebook(tmp_path / "good.ipynb")) is None
 
 
 def test_a_folder_of_student_folders_is_grouped_by_student_and_loose_files_rejected(tmp_path):
@@ -101,7 +101,7 @@ def test_a_notebook_too_large_or_nested_too_deep_is_refused_with_what_to_do(tmp_
     large.parent.mkdir()
     deep.parent.mkdir()
     with large.open("wb") as file:  # sparse: the size is what is checked, before any byte is read
-        file.truncate(intake.MAX_NOTEBOOK_BYTES + 1)
+        file.truncate(untrusted.MAX_NOTEBOOK_BYTES + 1)
     deep.write_text("[" * 100_000 + "]" * 100_000)
     taken = intake.sort_out({"ann": [large], "bo": [deep]}, ["vectors.ipynb"])
     assert taken.accepted == {}

@@ -1,13 +1,14 @@
 """The students' self-check command: its table and its exit codes."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 
-from coursekit import synthetic, tp1
+from coursekit import synthetic, tp1, untrusted
 from coursekit.tp1 import ASSIGNMENT
 from repository import REPOSITORY
 
@@ -49,9 +50,12 @@ def test_the_untouched_release_fails_every_test():
 
 
 def test_an_unreadable_file_exits_2_naming_it(tmp_path):
-    for name, content in [("empty.ipynb", ""), ("broken.ipynb", "{not json")]:
+    for name, content in [("empty.ipynb", ""), ("broken.ipynb", "{not json"), ("deep.ipynb", "[" * 10**5),
+                          ("large.ipynb", None)]:
         path = tmp_path / name
-        path.write_text(content)
+        path.write_text(content or "")
+        if content is None:  # sparse: its size is refused before a byte is read
+            os.truncate(path, untrusted.MAX_NOTEBOOK_BYTES + 1)
         checked = selfcheck(path)
         assert checked.returncode == 2
         assert f"{path}: not a readable notebook" in checked.stdout

@@ -21,7 +21,7 @@ from traitlets import Unicode
 
 from .. import moodle, nbgrader_internals
 from ..course import Course
-from ..intake import Intake, Rejection, notebook_files, sort_out
+from ..intake import Intake, IntakeBounds, Rejection, notebook_files, sort_out
 
 
 class MoodleCollectorPlugin(FileNameCollectorPlugin):
@@ -69,4 +69,4 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
         refused = [Rejection(refusal.path, refusal.owner, refusal.reason)
                    for refusal in getattr(self.parent.extractor_plugin_inst, "refusals", [])]
         return sort_out(grouped, notebook_files(course, assignment), unknown + refused, source=extracted,
-                        handed_in_as=handed_in_as)
+                        handed_in_as=handed_in_as, max_notebook_bytes=IntakeBounds(parent=self.parent).max_notebook_bytes)

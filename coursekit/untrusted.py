@@ -1,0 +1,45 @@
+"""A notebook a student made, checked before anything of the course's parses it outside the sandbox: its size first,
+unread, then its JSON, then nbformat's reading of it. The intake (every route) and the self-check use it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+MAX_NOTEBOOK_BYTES = 32 * 2**20  # a notebook larger is refused unread (TP1's, figures included, are under 2 MiB)
+
+
+def problem(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> str | None:
+    """Why the file cannot be a notebook to grade, or None if it can (nbformat 3 and 4 both can). A file larger than
+    MAX_NOTEBOOK_BYTES is not read, and JSON nested deeper than Python's parser goes is refused."""
+    if path.stat().st_size > max_bytes:
+        return (f"a file of {path.stat().st_size / 2**20:.0f} MiB, more than the {max_bytes / 2**20:g} MiB a "
+                "notebook may have: clear its outputs (Kernel > Restart and clear outputs) and hand it in again")
+    data = path.read_bytes()
+    if not data.strip():
+        return "empty file"
+    try:
+        text = data.decode("utf-8")
+        content = json.loads(text)
+    except UnicodeDecodeError:
+        return "not UTF-8 text, so not a notebook"
+    except json.JSONDecodeError as error:
+        return f"not valid JSON (line {error.lineno}): the file is damaged, ask the student for it again"
+    except RecursionError:
+        return "JSON nested deeper than any notebook: not a notebook"
+    if not isinstance(content, dict) or not isinstance(content.get("nbformat"), int) or content["nbformat"] < 3:
+        return "JSON but not a Jupyter notebook (no nbformat version 3 or 4)"
+    try:
+        nbformat.reads(text, as_version=4)
+    except (Exception, RecursionError) as error:  # noqa: BLE001 (nbformat raises several types for malformed notebooks)
+        return f"not a notebook nbformat can read ({type(error).__name__}: {error})"
+    return None
+
+
+def read(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> NotebookNode:
+    """The notebook, read as version 4; ValueError naming the file and the problem if it cannot be one."""
+    if reason := problem(path, max_bytes):
+        raise ValueError(f"{path}: not a readable notebook ({reason})")
+    return nbformat.read(path, as_version=4)
