@@ -153,6 +153,7 @@ class Unpacker:
                ) -> int:
         """Copy a file's bytes, counted before (as declared) and while they are written; a file cut short by a bound
         is removed."""
+        self._remove(owner, target)  # an entry of a name already written replaces it
         self._check_bytes(owner, declared, allowed, declared)
         target.parent.mkdir(parents=True, exist_ok=True)
         self.written.setdefault(owner, []).append(target)
@@ -166,7 +167,7 @@ class Unpacker:
                     self.bytes[owner] += len(chunk)
                     self.total_bytes += len(chunk)
         except BaseException:
-            target.unlink(missing_ok=True)
+            self._remove(owner, target)
             raise
         return written
 
@@ -195,7 +196,9 @@ class Unpacker:
         return self.owner_of(path.relative_to(self.extracted).parts)
 
     def _remove(self, owner: str | None, path: Path) -> None:
-        if path.is_file():
+        """Remove a file written here: the counts of bytes are always those of the files on disk, so that what an
+        attacker wrote, once removed, never takes the share of the download's other students."""
+        if path.is_file() and not path.is_symlink():
             size = path.stat().st_size
             path.unlink()
             self.bytes[owner] -= size
@@ -205,6 +208,7 @@ class Unpacker:
         """Refuse an owner whole: what was written for them goes, and nothing more is."""
         for written in self.written.pop(owner, []):
             self._remove(owner, written)
+        self.total_files -= self.files[owner]  # nor do their files count in the download's
         self.refused[owner] = refusal = Refusal(path, owner, reason)
         self.refusals.append(refusal)
 

@@ -2,6 +2,8 @@
 Moodle download with honest students, in-process on small bounds."""
 from __future__ import annotations
 
+import io
+import os
 import zipfile
 
 import pytest
@@ -58,10 +60,22 @@ def test_past_the_bound_of_the_whole_download_the_students_who_no_longer_fit_are
     assert sum(path.stat().st_size for path in written(tmp_path)) <= BOUNDS.bytes_per_download
 
 
-def zipped_noise() -> bytes:
-    import io
-    import os
+def zipped_noise(size: int = 9 * unpacking.MiB // 10) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        archive.writestr("data.bin", os.urandom(9 * unpacking.MiB // 10))
+        archive.writestr("data.bin", os.urandom(size))
     return buffer.getvalue()
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_what_a_refused_student_wrote_never_takes_the_share_of_the_students_after_them(tmp_path):
+    """A bomb cut at the student's bound, and an entry written again and again, counted once removed: the download's
+    bound still holds the honest students after the attacker (6 MiB in all, 2 MiB each)."""
+    again = io.BytesIO()
+    with zipfile.ZipFile(again, "w", zipfile.ZIP_STORED) as archive:
+        for _ in range(5):
+            archive.writestr("same.bin", os.urandom(3 * unpacking.MiB // 10))  # over itself: 0.3 MiB on disk
+    hand_ins = {"2000": ("handin.zip", zipped_noise(3 * unpacking.MiB)), "2001": ("again.zip", again.getvalue()),
+                **{str(3000 + number): ("handin.zip", zipped_noise(9 * unpacking.MiB // 10)) for number in range(4)}}
+    refusals = download(tmp_path, hand_ins)
+    assert {refusal.owner for refusal in refusals} == {"2000"}, refusals
