@@ -42,9 +42,10 @@ from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 from traitlets import Integer, Unicode, default
 
-from .. import backup, nbgrader_internals, sandbox
+from .. import backup, nbgrader_internals, sandbox, untrusted
 from ..cluster import ClusterFault, ClusterRunner, ClusterUnavailable
 from ..course import gradebook_unreachable
+from ..intake import IntakeBounds
 from ..preprocessors import SafeExecute
 from ..runners import LocalRunner
 
@@ -295,7 +296,11 @@ class ParallelAutograde(Autograde):
         self.run_pre_convert_hook()
         self.init_assignment(submission.assignment, submission.student)
         submission.notebooks = self.notebooks  # init_assignment drops notebooks the gradebook does not know
+        max_bytes = IntakeBounds(parent=self).max_notebook_bytes
         for notebook in self.notebooks:
+            # Checked as the intake checks it, before nbgrader parses it here: submitted/ may have been filled by hand
+            if problem := untrusted.problem(Path(notebook), max_bytes):
+                raise ValueError(f"{Path(notebook).name} is not graded: {problem}")
             nbgrader_internals.sanitize(self, notebook)
         return True
 

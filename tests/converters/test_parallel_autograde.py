@@ -4,6 +4,7 @@ the batch as it stops nbgrader's, and a batch interrupted or killed graded to th
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import sqlite3
@@ -14,7 +15,7 @@ from nbgrader.api import Gradebook
 
 from background_batch import (NO_TIME_LIMIT, Batch, hand_in_a_hanging_notebook, has_autograded_scores, running,
                               wait_until)
-from coursekit import grades, notebooks, synthetic
+from coursekit import grades, notebooks, synthetic, untrusted
 from coursekit.apps.autograde_app import read_log
 from coursekit.converters.parallel_autograde import unfinished_marker
 from coursekit.course import CommandError, Course
@@ -58,10 +59,12 @@ def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_cla
     release = notebooks.read(course.notebook(ASSIGNMENT, "release"))
     stuck = synthetic.fill(release, {**synthetic.Case.reference().solutions(master),
                                      "softmax": "def softmax(A):\n    while True:\n        pass"})
-    for student, content in {"stuck": nbformat.writes(stuck), "broken": '{"cells": ['}.items():
+    for student, content in {"stuck": nbformat.writes(stuck), "broken": '{"cells": [', "huge": ""}.items():
         path = course.notebook(ASSIGNMENT, "submitted", student)
         path.parent.mkdir(parents=True)
         path.write_text(content)
+    # Put in submitted/ by hand, past the intake's bound: refused before nbgrader parses it (sparse, never read)
+    os.truncate(course.notebook(ASSIGNMENT, "submitted", "huge"), untrusted.MAX_NOTEBOOK_BYTES + 1)
 
     # The whole-notebook limit, not the cell's, stops the loop: 120 s, far more than an honest notebook takes even on
     # a two-core machine running two test suites (about 20 s), so that only the stuck one reaches it.
@@ -69,12 +72,13 @@ def test_a_stuck_and_a_broken_submission_fail_alone_with_a_message(submitted_cla
         course.coursekit("autograde", ASSIGNMENT, f"--notebook-timeout={NOTEBOOK_LIMIT}", "--Execute.timeout=3600")
 
     output = str(failure.value)
-    assert "5 graded, 2 failed" in output
+    assert "5 graded, 3 failed" in output
     outcomes = {outcome.student: outcome for outcome in read_log(course.root / "reports" / ASSIGNMENT /
                                                                  "autograde_log.csv")}
     assert f"ran more than {NOTEBOOK_LIMIT} s" in outcomes["stuck"].message
     assert "NotJSONError" in outcomes["broken"].message or "JSON" in outcomes["broken"].message
-    assert all(outcome.graded for student, outcome in outcomes.items() if student not in {"stuck", "broken"})
+    assert "MiB a notebook may have" in outcomes["huge"].message
+    assert all(outcome.graded for student, outcome in outcomes.items() if student not in {"stuck", "broken", "huge"})
     assert not (course.root / "autograded" / "stuck" / ASSIGNMENT).exists()  # as nbgrader: a failure leaves nothing
     assert grades.autograded_total(grades.notebook_grades(course, ASSIGNMENT, "reference"))[0] == 16
 
