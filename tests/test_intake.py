@@ -166,8 +166,8 @@ INTAKE_MEMORY = 2 * 2**30  # bytes of address space the whole intake gets here: 
 
 
 def test_a_download_with_every_hostile_hand_in_takes_the_honest_students_in_and_names_each_attacker(course, tmp_path):
-    """The hostile corpus's intake part through `coursekit intake --moodle-zip`, with the bounds of
-    tests/hostile/intake_cases.py set in the course's nbgrader_config.py, under a memory limit."""
+    """The hostile corpus's intake part (archives, and notebooks that are not) through `coursekit intake --moodle-zip`,
+    with the bounds of tests/hostile/intake_cases.py set in the course's nbgrader_config.py, under a memory limit."""
     bounds = intake_cases.BOUNDS
     with (course.root / "nbgrader_config.py").open("a") as config:
         config.write("".join(f"c.BoundedExtractorPlugin.{name} = {value}\n" for name, value in {
@@ -181,6 +181,9 @@ def test_a_download_with_every_hostile_hand_in_takes_the_honest_students_in_and_
     for student, case in attackers.items():
         name, content = case.build()
         files[f"{synthetic_moodle.submission_folder(f'Attacker {case.name}', student)}/{name}"] = content
+    not_notebooks = {str(2200 + number): case for number, case in enumerate(intake_cases.NOTEBOOK_CASES.values())}
+    for student, (content, _) in not_notebooks.items():
+        files[f"{synthetic_moodle.submission_folder('Attacker', student)}/{NOTEBOOK_FILE}"] = content
     synthetic_moodle.write_download(tmp_path / "moodle.zip", NOTEBOOK_FILE, {}, {}, {}, files)
 
     def limited():
@@ -197,6 +200,8 @@ def test_a_download_with_every_hostile_hand_in_takes_the_honest_students_in_and_
         assert reported(report, f"student {student}: ", case.refused or case.entry_refused), (case.name, report)
         if case.refused:
             assert student not in submitted_students(course), (case.name, report)
+    for student, (_, reason) in not_notebooks.items():
+        assert reported(report, f"student {student}: ", reason) and student not in submitted_students(course), report
     extracted = [path for path in (course.root / "downloaded").rglob("*") if path.is_file() and path.name != "moodle.zip"]
     assert sum(path.stat().st_size for path in extracted) <= bounds.bytes_per_download
     assert not any(path.is_symlink() for path in (course.root / "downloaded").rglob("*"))

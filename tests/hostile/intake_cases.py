@@ -138,3 +138,11 @@ HONEST = [
     ("handin.zip", zipped({"TP1/tp1_sgd.ipynb": NOTEBOOK})),
     ("handin.tar.gz", tarred([tarfile.TarInfo("tp1_sgd.ipynb")], contents={"tp1_sgd.ipynb": NOTEBOOK})),
 ]
+
+# Notebooks that are not: each reaches the intake's reading (coursekit/untrusted.py), named with its reason.
+NOTEBOOK_CASES = {
+    "nested_too_deep": (b"[" * 100_000 + b"]" * 100_000, "nested deeper"),
+    "not_json": (b'{"cells": [' + b"1," * 1000, "not valid JSON"),
+    "json_but_not_a_notebook": (b'{"cells": "x" }', "not a Jupyter notebook"),
+    "not_utf8": ('{"cells": ["café"]}'.encode("latin-1"), "not UTF-8"),
+}
