@@ -95,3 +95,6 @@ c.BoundedExtractorPlugin.max_files_per_student = 200
 c.BoundedExtractorPlugin.max_files_per_download = 20_000
 c.BoundedExtractorPlugin.max_depth = 3  # archives within archives, Moodle's zip counted
 c.BoundedExtractorPlugin.max_ratio = 200  # bytes unpacked per byte of an archive, past its first MiB
+# Each student's archive is unpacked in a process of its own, under these limits (memory, CPU seconds):
+c.BoundedExtractorPlugin.max_memory = 2**30
+c.BoundedExtractorPlugin.max_seconds = 60

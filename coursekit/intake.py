@@ -59,7 +59,8 @@ class Intake:
                 lines.append(f"  student {student} handed in no {' nor '.join(names)}: graded as missing")
             else:
                 lines.append(f"  student {student}: nothing to grade (no {' nor '.join(names)} that can be read)")
-        return "\n".join(lines)
+        # A file name from an archive may hold bytes that are not UTF-8: escaped, so that the report can be printed
+        return "\n".join(lines).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejected_already: list[Rejection] = (),

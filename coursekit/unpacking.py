@@ -7,16 +7,24 @@ up to `bounds.depth` archives deep, and copies the other files. Every file is co
 declared size) and while it is (its bytes), against its owner's share (`owner_of(parts)`: the student a path belongs
 to, from its parts below the extracted folder), the whole download's, the number of files, and the ratio of what an
 archive unpacks to its own size. An owner who passes a bound is refused whole: what was written for them is removed,
-and nothing more is. A member that would land outside its folder (an absolute path, `..`), or that is not a plain
-file or folder (a link, a device, a pipe), is refused alone. Nothing is read whole into memory: a zip's number of
-entries is read from its end record before Python's zipfile reads its directory.
+and nothing more is. A member that would land outside its folder (an absolute path, `..`), deeper than MAX_PARTS
+folders, under a name that is not text, or that is not a plain file or folder (a link, a device, a pipe), is refused
+alone. Each archive a student handed in is unpacked in a process of its own, under limits of memory, CPU time and
+file size (`unpack_confined`): Python's readers of tar and zip can be made to loop or to allocate by a crafted header
+(several such are CVEs of Python 3.11.7), and its failure only refuses that student.
 """
 from __future__ import annotations
 
 import gzip
+import json
+import os
+import resource
+import select
 import shutil
+import signal
 import stat
 import tarfile
+import time
 import zipfile
 import zlib
 from collections import Counter
@@ -28,6 +36,7 @@ MiB = 2**20
 CHUNK = MiB
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz")
 RATIO_FLOOR = MiB  # an archive may always unpack to this much, whatever its ratio (a small zip of a notebook)
+MAX_PARTS = 32  # folders deep an entry's path may go (a notebook's is one or two)
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,8 @@ class Bounds:
     files_per_download: int = 20_000
     depth: int = 3  # archives within archives, the download's own counted
     ratio: int = 200  # bytes an archive may unpack to per byte of its own (past RATIO_FLOOR)
+    memory: int = 1024 * MiB  # address space of the process that unpacks one student's archive
+    seconds: int = 60  # its CPU time, and its time in all
 
 
 @dataclass(frozen=True)
@@ -56,10 +67,6 @@ class _Member:
     open: Callable
 
 
-# What a damaged archive raises, in Python's readers of zip, tar, gzip, bzip2 and xz (encrypted zip entries: RuntimeError)
-UNREADABLE = (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error, RuntimeError, ValueError)
-
-
 def _damaged(error: BaseException) -> str:
     return f"a damaged or unreadable archive ({type(error).__name__}): re-upload the notebook alone"
 
@@ -74,6 +81,7 @@ class Unpacker:
         self.bytes, self.files = Counter(), Counter()
         self.total_bytes = self.total_files = 0
         self.written: dict[str | None, list[Path]] = {}
+        self.folders: dict[str | None, list[Path]] = {}  # the folders of the archives unpacked for each owner
         self.refused: dict[str | None, Refusal] = {}
         self.refusals: list[Refusal] = []
 
@@ -90,8 +98,13 @@ class Unpacker:
         return self.refusals
 
     def unpack(self, archive: Path, folder: Path, depth: int) -> None:
+        """Unpack an archive into `folder`. Moodle's own zip (depth 1) holds the whole class: its entries are bounded
+        one by one, and a student's archive (deeper) as a whole too, by the compression ratio; a student's archive is
+        given up at its student's first refusal."""
         owner = self._owner(folder)
-        allowed = max(self.bounds.ratio * archive.stat().st_size, RATIO_FLOOR)
+        allowed = max(self.bounds.ratio * archive.stat().st_size, RATIO_FLOOR) if depth > 1 else None
+        if depth > 1:  # all of it goes if its student is refused
+            self.folders.setdefault(owner, []).append(folder)
         try:
             with _members(archive, self.bounds.files_per_download) as members:
                 unpacked = 0
@@ -99,18 +112,23 @@ class Unpacker:
                     target = _target(folder, member.name)
                     owner = self._owner(target if target is not None else folder)
                     if owner in self.refused:
+                        if depth > 1:
+                            break
                         continue
                     try:
-                        unpacked += self._member(member, target, archive, depth, allowed - unpacked)
+                        unpacked += self._member(member, target, archive, depth,
+                                                 None if allowed is None else allowed - unpacked)
                     except _Passed as passed:
                         self._refuse(owner, target or folder, str(passed))
-                    except UNREADABLE as error:  # this entry only: the download's other students go on
+                    except Exception as error:  # noqa: BLE001 (this entry's student only: the others go on)
                         self._refuse(owner, target or folder, _damaged(error))
-        except UNREADABLE as error:
-            if owner not in self.refused:
-                self._refuse(owner, archive, _damaged(error))
         except _Passed as passed:
             self._refuse(owner, archive, str(passed))
+        except MemoryError:
+            self._refuse(owner, archive, self._beyond_limits())
+        except Exception as error:  # noqa: BLE001 (Python's archive readers raise many types on damaged data)
+            if owner not in self.refused:
+                self._refuse(owner, archive, _damaged(error))
 
     def copy(self, source: Path, target: Path) -> None:
         owner = self._owner(target)
@@ -127,11 +145,13 @@ class Unpacker:
         owner = self._owner(target or archive)
         self._count_file(owner)
         if target is None:
-            self.refusals.append(Refusal(archive, owner, f"an archive entry {member.name[:100]!r} that would be "
-                                                         "written outside its folder: not written"))
+            self.refusals.append(Refusal(archive, owner, f"an archive entry {ascii(member.name[:100])} that would be "
+                                                         f"written outside its folder, more than {MAX_PARTS} folders "
+                                                         "deep or under a name that is not text: not written"))
             return 0
         if member.kind == "folder":
             target.mkdir(parents=True, exist_ok=True)
+            self.folders.setdefault(owner, []).append(target)
             return 0
         if member.kind != "file":
             self.refusals.append(Refusal(target, owner, f"a {member.kind} in an archive: not written (only files "
@@ -145,9 +165,54 @@ class Unpacker:
             if depth >= self.bounds.depth:
                 raise _Passed(f"archives nested more than {self.bounds.depth} deep (the bound on nesting): "
                               "re-upload the notebook alone")
-            self.unpack(target, target.with_name(_stem(target.name)), depth + 1)
+            self.unpack_confined(target, target.with_name(_stem(target.name)), depth + 1, owner)
             self._remove(owner, target)  # unpacked: its bytes count no more
         return written
+
+    def unpack_confined(self, archive: Path, folder: Path, depth: int, owner: str | None) -> None:
+        """Unpack an archive a student handed in, in a child process under limits of memory, CPU time and file size
+        (Python's archive readers have known ways to loop, or to allocate, on a crafted header): a child that fails
+        or takes too long refuses its student, whose archive's folder goes. The child sends its counts back as
+        JSON."""
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover (the child process)
+            os.close(read)
+            status = 1
+            try:
+                _confine(self.bounds)
+                self.unpack(archive, folder, depth)
+                os.write(write, json.dumps(self._state()).encode())
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        state, ended = _read_child(read, child, self.bounds.seconds)
+        if ended and state is not None:
+            self._set_state(state)
+            return
+        shutil.rmtree(folder, ignore_errors=True)
+        self._refuse(owner, archive, self._beyond_limits())
+
+    def _beyond_limits(self) -> str:
+        return (f"an archive that could not be unpacked within {_mib(self.bounds.memory)} of memory and "
+                f"{self.bounds.seconds} s: re-upload the notebook alone")
+
+    def _state(self) -> dict:
+        return {"bytes": list(self.bytes.items()), "files": list(self.files.items()),
+                "total": [self.total_bytes, self.total_files],
+                "written": [[owner, [str(path) for path in paths]] for owner, paths in self.written.items()],
+                "folders": [[owner, [str(path) for path in paths]] for owner, paths in self.folders.items()],
+                "refused": [[owner, str(refusal.path), refusal.reason] for owner, refusal in self.refused.items()],
+                "refusals": [[str(refusal.path), refusal.owner, refusal.reason] for refusal in self.refusals]}
+
+    def _set_state(self, state: dict) -> None:
+        self.bytes, self.files = Counter(dict(map(tuple, state["bytes"]))), Counter(dict(map(tuple, state["files"])))
+        self.total_bytes, self.total_files = state["total"]
+        self.written = {owner: [Path(path) for path in paths] for owner, paths in state["written"]}
+        self.folders = {owner: [Path(path) for path in paths] for owner, paths in state["folders"]}
+        self.refused = {owner: Refusal(Path(path), owner, reason) for owner, path, reason in state["refused"]}
+        self.refusals = [Refusal(Path(path), owner, reason) for path, owner, reason in state["refusals"]]
 
     def _write(self, open_source: Callable, declared: int, target: Path, owner: str | None, allowed: int | None
                ) -> int:
@@ -208,9 +273,36 @@ class Unpacker:
         """Refuse an owner whole: what was written for them goes, and nothing more is."""
         for written in self.written.pop(owner, []):
             self._remove(owner, written)
+        for folder in self.folders.pop(owner, []):
+            shutil.rmtree(folder, ignore_errors=True)
         self.total_files -= self.files[owner]  # nor do their files count in the download's
         self.refused[owner] = refusal = Refusal(path, owner, reason)
         self.refusals.append(refusal)
+
+
+def _confine(bounds: Bounds) -> None:
+    """The child's limits: address space, CPU time, and the size of any file it writes."""
+    resource.setrlimit(resource.RLIMIT_AS, (bounds.memory, bounds.memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (bounds.seconds, bounds.seconds))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (bounds.bytes_per_student, bounds.bytes_per_student))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _read_child(fd: int, child: int, seconds: int) -> tuple[dict | None, bool]:
+    """What the child sent and whether it ended well; a child still running after `seconds` is killed."""
+    chunks, deadline = [], time.monotonic() + seconds
+    with os.fdopen(fd, "rb") as pipe:
+        while (left := deadline - time.monotonic()) > 0 and select.select([pipe], [], [], left)[0]:
+            if not (chunk := os.read(pipe.fileno(), 2**20)):
+                break
+            chunks.append(chunk)
+    if time.monotonic() >= deadline:
+        os.kill(child, signal.SIGKILL)
+    _, status = os.waitpid(child, 0)
+    try:
+        return json.loads(b"".join(chunks)), os.waitstatus_to_exitcode(status) == 0
+    except ValueError:
+        return None, False
 
 
 def unpack_download(archives: Path, extracted: Path, bounds: Bounds,
@@ -293,10 +385,12 @@ def _zip_entries(archive: Path) -> int:
 
 
 def _target(folder: Path, name: str) -> Path | None:
-    """Where a member named `name` goes below `folder`, or None if it would go elsewhere."""
+    """Where a member named `name` goes below `folder`, or None if it would go elsewhere, deeper than MAX_PARTS
+    folders, or under a name that is not printable text (control characters, bytes that are not UTF-8)."""
     name = name.replace("\\", "/")
     parts = [part for part in name.split("/") if part not in ("", ".")]
-    if name.startswith("/") or not parts or ".." in parts or any("\0" in part or ":" in part for part in parts[:1]):
+    if (name.startswith("/") or not parts or ".." in parts or len(parts) > MAX_PARTS or ":" in parts[0]
+            or not name.isprintable() or not name.encode("utf-8", "replace").decode("utf-8") == name):
         return None
     return folder.joinpath(*parts)
 

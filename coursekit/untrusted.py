@@ -9,6 +9,7 @@ import nbformat
 from nbformat import NotebookNode
 
 MAX_NOTEBOOK_BYTES = 32 * 2**20  # a notebook larger is refused unread (TP1's, figures included, are under 2 MiB)
+MAX_CONTAINERS = 500_000  # lists and objects in its JSON: parsed, each costs memory many times its bytes
 
 
 def problem(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> str | None:
@@ -20,6 +21,8 @@ def problem(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> str | None:
     data = path.read_bytes()
     if not data.strip():
         return "empty file"
+    if data.count(b"[") + data.count(b"{") > MAX_CONTAINERS:
+        return f"more than {MAX_CONTAINERS} lists and objects in its JSON, far more than a notebook's: not a notebook"
     try:
         text = data.decode("utf-8")
         content = json.loads(text)
@@ -29,6 +32,8 @@ def problem(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> str | None:
         return f"not valid JSON (line {error.lineno}): the file is damaged, ask the student for it again"
     except RecursionError:
         return "JSON nested deeper than any notebook: not a notebook"
+    except ValueError as error:  # a number past Python's limit on digits, among others
+        return f"JSON that Python cannot read ({str(error)[:100]}): not a notebook"
     if not isinstance(content, dict) or not isinstance(content.get("nbformat"), int) or content["nbformat"] < 3:
         return "JSON but not a Jupyter notebook (no nbformat version 3 or 4)"
     try:

@@ -173,7 +173,8 @@ def test_a_download_with_every_hostile_hand_in_takes_the_honest_students_in_and_
         config.write("".join(f"c.BoundedExtractorPlugin.{name} = {value}\n" for name, value in {
             "max_bytes_per_student": bounds.bytes_per_student, "max_bytes_per_download": bounds.bytes_per_download,
             "max_files_per_student": bounds.files_per_student, "max_files_per_download": bounds.files_per_download,
-            "max_depth": bounds.depth, "max_ratio": bounds.ratio}.items()))
+            "max_depth": bounds.depth, "max_ratio": bounds.ratio, "max_memory": bounds.memory,
+            "max_seconds": bounds.seconds}.items()))
     attackers = {str(2100 + number): case for number, case in enumerate(intake_cases.CASES)}
     files = {f"{synthetic_moodle.submission_folder('Honest Student', '1001')}/{NOTEBOOK_FILE}": release_bytes(),
              f"{synthetic_moodle.submission_folder('Honest Zipper', '1002')}/handin.zip":

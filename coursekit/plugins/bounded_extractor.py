@@ -25,6 +25,10 @@ class BoundedExtractorPlugin(ExtractorPlugin):
     max_depth = Integer(DEFAULTS.depth, help="Archives within archives, the download's own counted.").tag(config=True)
     max_ratio = Integer(DEFAULTS.ratio, help="Bytes an archive may unpack to per byte of its own (past 1 MiB)."
                         ).tag(config=True)
+    max_memory = Integer(DEFAULTS.memory, help="Bytes of address space of the process that unpacks one student's "
+                                               "archive (Python's archive readers can be made to allocate)."
+                         ).tag(config=True)
+    max_seconds = Integer(DEFAULTS.seconds, help="CPU seconds, and seconds in all, of that process.").tag(config=True)
     owner_regexp = Unicode(moodle.MOODLE_NAME, help="The name of a student's folder or file in the download, with a "
                                                     "(?P<student_id>...) group: whose share a file counts in."
                            ).tag(config=True)
@@ -34,7 +38,7 @@ class BoundedExtractorPlugin(ExtractorPlugin):
     def extract(self, archive_path: str, extracted_path: str) -> None:
         bounds = unpacking.Bounds(self.max_bytes_per_student, self.max_bytes_per_download,
                                   self.max_files_per_student, self.max_files_per_download, self.max_depth,
-                                  self.max_ratio)
+                                  self.max_ratio, self.max_memory, self.max_seconds)
         self.refusals = unpacking.unpack_download(Path(archive_path), Path(extracted_path), bounds, self._owner)
         for refusal in self.refusals:
             self.log.warning("Refused %s: %s", refusal.path, refusal.reason)

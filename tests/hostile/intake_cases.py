@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import lzma
 import os
 import stat
 import tarfile
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from coursekit.unpacking import MiB, Bounds
 
 BOUNDS = Bounds(bytes_per_student=2 * MiB, bytes_per_download=6 * MiB, files_per_student=20, files_per_download=300,
-                depth=3, ratio=50)
+                depth=3, ratio=50, memory=512 * MiB, seconds=5)
 NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 
 
@@ -92,6 +93,55 @@ def zip64_entry_count() -> bytes:
     return bytes(content[:end]) + record + locator + bytes(content[end:])
 
 
+def tar_header(name: bytes, size_field: bytes, kind: bytes = b"0", extra=()) -> bytes:
+    """A GNU tar header made by hand (tarfile refuses to write these), its checksum computed."""
+    header = bytearray(512)
+    header[0:len(name)] = name
+    header[100:108], header[108:116], header[116:124] = b"0000644\0", b"0000000\0", b"0000000\0"
+    header[124:136], header[136:148], header[156:157] = size_field, b"00000000000\0", kind
+    header[257:265], header[148:156] = b"ustar  \0", b" " * 8
+    for offset, data in extra:
+        header[offset:offset + len(data)] = data
+    header[148:156] = b"%06o\0 " % sum(header)
+    return bytes(header)
+
+
+def negative_size_loop() -> bytes:
+    """A member of size -1024 (base-256): Python 3.11.7's tarfile goes back to the header before, for ever
+    (CVE-2025-8194)."""
+    empty = tarfile.TarInfo("a").tobuf(tarfile.GNU_FORMAT)
+    folder = tarfile.TarInfo("d")
+    folder.type = tarfile.DIRTYPE
+    negative = b"\xff" + (2**88 - 1024).to_bytes(11, "big")
+    return folder.tobuf(tarfile.GNU_FORMAT) + empty + tar_header(b"b", negative) + bytes(1024)
+
+
+def pax_header_of(size: int) -> bytes:
+    """A pax header declaring `size` bytes of zeros, xz-packed: tarfile reads such a header whole, into memory."""
+    header = tar_header(b"././@PaxHeader", b"%011o\0" % size, b"x")
+    return lzma.compress(header + bytes(size) + bytes(1024))
+
+
+def quadratic_pax_header() -> bytes:
+    """A pax header of a million digits: Python 3.11.7's tarfile parses it in time quadratic in its length
+    (CVE-2024-6232), about a quarter of an hour: the unpacking process's time limit stops it."""
+    body = b"1" * 10**6
+    pax = tarfile.TarInfo("././@PaxHeader")
+    pax.type, pax.size = tarfile.XHDTYPE, len(body)
+    return gzip.compress(pax.tobuf(tarfile.GNU_FORMAT) + body + bytes(-len(body) % 512) + bytes(1024))
+
+
+def folders_past_the_recursion_limit() -> bytes:
+    return zipped({"d/" * depth: b"" for depth in range(400, 1601, 400)} | {"tp1_sgd.ipynb": NOTEBOOK})
+
+
+def damaged_lzma_entry() -> bytes:
+    content = bytearray(zipped({"tp1_sgd.ipynb": NOTEBOOK * 50}, zipfile.ZIP_LZMA))
+    for index in range(60, 200):
+        content[index] ^= 0x5A
+    return bytes(content)
+
+
 CASES = [
     IntakeCase("zip_larger_than_a_students_share",
                lambda: ("handin.zip", zipped({"data.bin": os.urandom(3 * MiB)}, zipfile.ZIP_STORED)),
@@ -127,6 +177,19 @@ CASES = [
                                                  tarfile.TarInfo("tp1_sgd.ipynb")],
                                                 contents={"tp1_sgd.ipynb": NOTEBOOK})),
                entry_refused="in an archive: not written"),
+    IntakeCase("tar_with_a_truncated_sparse_header",
+               lambda: ("handin.tar", tar_header(b"s", b"00000000000\0", b"S", [(482, b"\x01")])),
+               refused="damaged or unreadable"),
+    IntakeCase("tar_whose_member_size_loops_back", lambda: ("handin.tar", negative_size_loop()),
+               refused="files (the bound per student)"),
+    IntakeCase("tar_xz_whose_header_fills_the_memory", lambda: ("handin.tar.xz", pax_header_of(700 * MiB)),
+               refused="could not be unpacked within"),
+    IntakeCase("tar_gz_whose_header_takes_a_quarter_of_an_hour", lambda: ("handin.tar.gz", quadratic_pax_header()),
+               refused="could not be unpacked within"),
+    IntakeCase("zip_with_a_damaged_lzma_entry", lambda: ("handin.zip", damaged_lzma_entry()),
+               refused="damaged or unreadable"),
+    IntakeCase("folders_nested_past_the_recursion_limit", lambda: ("handin.zip", folders_past_the_recursion_limit()),
+               entry_refused="folders deep"),
     IntakeCase("tar_escaping_its_folder",
                lambda: ("handin.tar", tarred([tarfile.TarInfo("../../escaped.ipynb"), tarfile.TarInfo("tp1_sgd.ipynb")],
                                              "w", {"../../escaped.ipynb": NOTEBOOK, "tp1_sgd.ipynb": NOTEBOOK})),
@@ -145,4 +208,6 @@ NOTEBOOK_CASES = {
     "not_json": (b'{"cells": [' + b"1," * 1000, "not valid JSON"),
     "json_but_not_a_notebook": (b'{"cells": "x" }', "not a Jupyter notebook"),
     "not_utf8": ('{"cells": ["café"]}'.encode("latin-1"), "not UTF-8"),
+    "a_number_past_pythons_digits": (b'{"nbformat": 4, "cells": [], "x": ' + b"1" * 5000 + b"}", "Python cannot read"),
+    "millions_of_objects": (b'{"nbformat": 4, "cells": [], "x": [' + b"{}," * 600_000 + b"{}]}", "lists and objects"),
 }
