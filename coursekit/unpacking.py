@@ -15,6 +15,7 @@ file size (`unpack_confined`): Python's readers of tar and zip can be made to lo
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -37,6 +38,7 @@ CHUNK = MiB
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz")
 RATIO_FLOOR = MiB  # an archive may always unpack to this much, whatever its ratio (a small zip of a notebook)
 MAX_PARTS = 32  # folders deep an entry's path may go (a notebook's is one or two)
+CENTRAL_ENTRY = 46  # bytes of a zip's central directory entry with an empty name: the smallest there is
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,8 @@ class Unpacker:
             os.close(read)
             status = 1
             try:
+                if depth == 2:  # the first child leads a process group: its own children are killed with it
+                    os.setpgid(0, 0)
                 _confine(self.bounds)
                 self.unpack(archive, folder, depth)
                 os.write(write, json.dumps(self._state()).encode())
@@ -187,7 +191,14 @@ class Unpacker:
             finally:
                 os._exit(status)
         os.close(write)
-        state, ended = _read_child(read, child, self.bounds.seconds)
+        try:
+            state, ended = _read_child(read, child, self.bounds.seconds, group=depth == 2)
+        finally:
+            if depth == 2:  # whatever happened, nothing of it outlives this call (nor writes after its removal)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(child, 0)
         if ended and state is not None:
             self._set_state(state)
             return
@@ -271,11 +282,14 @@ class Unpacker:
 
     def _refuse(self, owner: str | None, path: Path, reason: str) -> None:
         """Refuse an owner whole: what was written for them goes, and nothing more is."""
+        if owner in self.refused:
+            return
         for written in self.written.pop(owner, []):
             self._remove(owner, written)
         for folder in self.folders.pop(owner, []):
             shutil.rmtree(folder, ignore_errors=True)
         self.total_files -= self.files[owner]  # nor do their files count in the download's
+        self.files[owner] = 0
         self.refused[owner] = refusal = Refusal(path, owner, reason)
         self.refusals.append(refusal)
 
@@ -288,8 +302,9 @@ def _confine(bounds: Bounds) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _read_child(fd: int, child: int, seconds: int) -> tuple[dict | None, bool]:
-    """What the child sent and whether it ended well; a child still running after `seconds` is killed."""
+def _read_child(fd: int, child: int, seconds: int, group: bool) -> tuple[dict | None, bool]:
+    """What the child sent and whether it ended well; a child still running after `seconds` is killed (its whole
+    process group if it leads one). The caller reaps it."""
     chunks, deadline = [], time.monotonic() + seconds
     with os.fdopen(fd, "rb") as pipe:
         while (left := deadline - time.monotonic()) > 0 and select.select([pipe], [], [], left)[0]:
@@ -297,7 +312,8 @@ def _read_child(fd: int, child: int, seconds: int) -> tuple[dict | None, bool]:
                 break
             chunks.append(chunk)
     if time.monotonic() >= deadline:
-        os.kill(child, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            (os.killpg if group else os.kill)(child, signal.SIGKILL)
     _, status = os.waitpid(child, 0)
     try:
         return json.loads(b"".join(chunks)), os.waitstatus_to_exitcode(status) == 0
@@ -364,8 +380,10 @@ def _gzip_member(archive: Path) -> _Opened:
 
 
 def _zip_entries(archive: Path) -> int:
-    """The number of entries a zip's end record declares (its zip64 record's, found through the locator right before
-    the end record, as zipfile finds it: never a record that only looks like one, inside a member's data)."""
+    """The number of entries a zip may hold, from its end record (its zip64 record's, found through the locator right
+    before the end record, as zipfile finds it: never a record that only looks like one, inside a member's data): the
+    count it declares, or as many of the smallest entries as its central directory's size holds, since zipfile reads
+    the directory by its size."""
     with archive.open("rb") as file:
         size = file.seek(0, 2)
         file.seek(max(0, size - (2**16 + 22)))
@@ -374,14 +392,15 @@ def _zip_entries(archive: Path) -> int:
         if end < 0 or len(tail) - end < 22:
             raise zipfile.BadZipFile("no end record")
         entries = int.from_bytes(tail[end + 10:end + 12], "little")
+        directory = int.from_bytes(tail[end + 12:end + 16], "little")
         locator = tail[end - 20:end] if end >= 20 else b""
         if not locator.startswith(b"PK\x06\x07"):
-            return entries
+            return max(entries, directory // CENTRAL_ENTRY)
         file.seek(int.from_bytes(locator[8:16], "little"))
         record = file.read(56)
-    if len(record) < 40 or not record.startswith(b"PK\x06\x06"):
+    if len(record) < 48 or not record.startswith(b"PK\x06\x06"):
         raise zipfile.BadZipFile("an unreadable zip64 end record")
-    return int.from_bytes(record[32:40], "little")
+    return max(int.from_bytes(record[32:40], "little"), int.from_bytes(record[40:48], "little") // CENTRAL_ENTRY)
 
 
 def _target(folder: Path, name: str) -> Path | None:

@@ -10,6 +10,7 @@ from nbformat import NotebookNode
 
 MAX_NOTEBOOK_BYTES = 32 * 2**20  # a notebook larger is refused unread (TP1's, figures included, are under 2 MiB)
 MAX_CONTAINERS = 500_000  # lists and objects in its JSON: parsed, each costs memory many times its bytes
+MAX_VALUES = 2_000_000  # values in its JSON (commas and colons, an upper bound), for the same reason
 
 
 def problem(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> str | None:
@@ -23,6 +24,8 @@ def problem(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> str | None:
         return "empty file"
     if data.count(b"[") + data.count(b"{") > MAX_CONTAINERS:
         return f"more than {MAX_CONTAINERS} lists and objects in its JSON, far more than a notebook's: not a notebook"
+    if data.count(b",") + data.count(b":") > MAX_VALUES:
+        return f"more than {MAX_VALUES} values in its JSON, far more than a notebook's: not a notebook"
     try:
         text = data.decode("utf-8")
         content = json.loads(text)
@@ -34,8 +37,11 @@ def problem(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES) -> str | None:
         return "JSON nested deeper than any notebook: not a notebook"
     except ValueError as error:  # a number past Python's limit on digits, among others
         return f"JSON that Python cannot read ({str(error)[:100]}): not a notebook"
+    except MemoryError:
+        return "JSON too large to read in memory: not a notebook"
     if not isinstance(content, dict) or not isinstance(content.get("nbformat"), int) or content["nbformat"] < 3:
         return "JSON but not a Jupyter notebook (no nbformat version 3 or 4)"
+    del content  # parsed again by nbformat: one copy in memory at a time
     try:
         nbformat.reads(text, as_version=4)
     except (Exception, RecursionError) as error:  # noqa: BLE001 (nbformat raises several types for malformed notebooks)

@@ -107,3 +107,11 @@ def test_a_notebook_too_large_or_nested_too_deep_is_refused_with_what_to_do(tmp_
     assert taken.accepted == {}
     by_student = {rejection.student: rejection.reason for rejection in taken.rejected}
     assert "clear its outputs" in by_student["ann"] and "nested deeper" in by_student["bo"], by_student
+
+
+def test_a_notebook_of_millions_of_values_is_refused_before_it_is_parsed(tmp_path):
+    """Red team: strings and numbers, not counted with the lists and objects, cost the instructor's process about
+    thirty times their bytes once parsed."""
+    path = tmp_path / "values.ipynb"
+    path.write_bytes(b'{"nbformat": 4, "cells": [], "x": [' + b"1," * (untrusted.MAX_VALUES + 1) + b"1]}")
+    assert "values in its JSON" in untrusted.problem(path)

@@ -2,9 +2,12 @@
 Moodle download with honest students, in-process on small bounds."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
+import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -12,19 +15,22 @@ from coursekit import moodle, synthetic_moodle, unpacking
 from hostile.intake_cases import BOUNDS, CASES, HONEST, NOTEBOOK, IntakeCase
 
 
+ORIGINAL_MEMBERS = unpacking._members
+
+
 def owner_of(parts):
     found = moodle.owner(parts)
     return found[1]["student_id"] if found else None
 
 
-def download(folder, hand_ins: dict[str, tuple[str, bytes]]):
+def download(folder, hand_ins: dict[str, tuple[str, bytes]], bounds=BOUNDS):
     """Moodle's zip, each student's hand-in in their folder (participant id -> file name and bytes)."""
     (folder / "archive").mkdir(parents=True)
     with zipfile.ZipFile(folder / "archive" / "moodle.zip", "w") as archive:
         for student, (name, content) in hand_ins.items():
             archive.writestr(f"{synthetic_moodle.submission_folder(f'Student {student}', student)}/{name}", content)
     (folder / "extracted").mkdir()
-    return unpacking.unpack_download(folder / "archive", folder / "extracted", BOUNDS, owner_of)
+    return unpacking.unpack_download(folder / "archive", folder / "extracted", bounds, owner_of)
 
 
 def written(folder):
@@ -79,3 +85,37 @@ def test_what_a_refused_student_wrote_never_takes_the_share_of_the_students_afte
                 **{str(3000 + number): ("handin.zip", zipped_noise(9 * unpacking.MiB // 10)) for number in range(4)}}
     refusals = download(tmp_path, hand_ins)
     assert {refusal.owner for refusal in refusals} == {"2000"}, refusals
+
+
+def test_nothing_a_students_unpacking_started_outlives_its_time_limit(tmp_path, monkeypatch):
+    """Red team: the process unpacking a student's archive was killed at its time limit, but not the one it had
+    started for an archive inside it, which wrote into the student's folder after it was removed. A reader stands in
+    for Python's here: it starts a process that would write later, then takes too long itself."""
+    spy = tmp_path / "late-writer.pid"
+
+    def members(archive, max_entries):
+        if archive.name != "handin.zip":
+            return ORIGINAL_MEMBERS(archive, max_entries)
+        late = os.fork()
+        if late == 0:  # pragma: no cover (the process that would write late)
+            time.sleep(3)
+            (archive.parent / "written-late.ipynb").write_bytes(NOTEBOOK)
+            os._exit(0)
+        spy.write_text(str(late))
+        time.sleep(30)
+
+    monkeypatch.setattr(unpacking, "_members", members)
+    bounds = dataclasses.replace(BOUNDS, seconds=1)
+    refusals = download(tmp_path, {"2666": ("handin.zip", b"PK"), "1000": HONEST[0]}, bounds)
+    assert [refusal.owner for refusal in refusals] == ["2666"] and "within" in refusals[0].reason, refusals
+    late = int(spy.read_text())
+    assert process_state(late) in (None, "Z"), "the late writer still runs"
+    assert not list(tmp_path.rglob("written-late.ipynb"))
+
+
+def process_state(pid: int) -> str | None:
+    """A process's state letter (Z: a zombie, dead), None if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None

@@ -131,6 +131,14 @@ def quadratic_pax_header() -> bytes:
     return gzip.compress(pax.tobuf(tarfile.GNU_FORMAT) + body + bytes(-len(body) % 512) + bytes(1024))
 
 
+def directory_larger_than_its_count() -> bytes:
+    """20,000 entries, the end record declaring one: zipfile reads the directory by its size, not by that count."""
+    content = bytearray(zipped({str(number): b"" for number in range(20_000)}, zipfile.ZIP_STORED))
+    end = content.rfind(b"PK\x05\x06")
+    content[end + 8:end + 12] = (1).to_bytes(2, "little") * 2
+    return bytes(content)
+
+
 def folders_past_the_recursion_limit() -> bytes:
     return zipped({"d/" * depth: b"" for depth in range(400, 1601, 400)} | {"tp1_sgd.ipynb": NOTEBOOK})
 
@@ -161,6 +169,8 @@ CASES = [
                refused="files (the bound per student)"),
     IntakeCase("archives_nested_too_deep", lambda: ("handin.zip", nested(4)), refused="bound on nesting"),
     IntakeCase("zip_declaring_a_million_entries", lambda: ("handin.zip", lying_entry_count()),
+               refused="entries"),
+    IntakeCase("zip_whose_directory_outgrows_its_count", lambda: ("handin.zip", directory_larger_than_its_count()),
                refused="entries"),
     IntakeCase("zip64_declaring_a_trillion_entries", lambda: ("handin.zip", zip64_entry_count()),
                refused="entries"),
