@@ -877,7 +877,8 @@ CASES += [
                 Expected(loses_points_in=ALL_TESTS, cell_output=("test_softmax", "NameError"), note=PUT_BACK)),
     HostileCase("no_kernelspec", changed(no_kernelspec)),
     HostileCase("another_kernel", changed(another_kernel)),
-    HostileCase("huge_output_saved_in_the_file", changed(huge_saved_output)),
+    HostileCase("huge_output_saved_in_the_file", changed(huge_saved_output),  # 50 MB: past the intake's bound
+                Expected(intake_rejects="MiB a notebook may have: clear its outputs")),
     HostileCase("late_submission", changed(lambda nb: None), Expected(late=True), handed_in_at="2026-11-20 09:30:00"),
 ]
 
