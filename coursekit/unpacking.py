@@ -27,7 +27,6 @@ import stat
 import tarfile
 import time
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass

@@ -1,8 +1,9 @@
 """The judge's process and the grader's handle on it: one judge per run of a notebook, beside its kernel.
 
 The grader (SafeExecute) starts `python -m coursekit.judge` with `JudgeProcess` while the kernel starts, has it
-connect to the kernel's side (`connect`), then for each test or read-only cell sends the cell (`start`), has the kernel execute `__coursekit_judge__.serve(n)`, says when that
-execution is over (`served`), and reads the judge's result (`result`). The judge is a process of its own, not a
+connect to the kernel's side (`connect`), then for each test or read-only cell sends the cell (`start`), has the
+kernel execute `__coursekit_judge__.serve(n)`, says when that execution is over (`served`), and reads the judge's
+result (`result`). The judge is a process of its own, not a
 thread of the grader's: it runs the tests with Python's process-wide state (warnings, stdout) to itself, under a
 memory limit, and dies without taking the grader with it. It speaks JSON lines on its stdin and stdout; the test's
 own prints never reach that stdout (judge.py captures them).

@@ -113,8 +113,8 @@ def frame(message) -> bytes:
     """A message as it goes on the socket: its length, then its JSON; NotPlainData if it is larger than MAX_BYTES,
     which the other side would refuse."""
     body = dumps(message)
-    if len(body) > MAX_BYTES:
-        raise NotPlainData(f"a message of {len(body)} bytes, more than the {MAX_BYTES} allowed: return less data")
+    if refused := _length_refused(len(body)):
+        raise NotPlainData(f"{refused}: return less data")
     return LENGTH.pack(len(body)) + body
 
 
@@ -137,8 +137,8 @@ class Frames:
         if len(self.buffer) < LENGTH.size:
             return None
         (length,) = LENGTH.unpack_from(self.buffer)
-        if length > MAX_BYTES:
-            self.broken = f"a message of {length} bytes, more than the {MAX_BYTES} allowed"
+        self.broken = _length_refused(length)
+        if self.broken:
             raise NotPlainData(self.broken)
         if len(self.buffer) < LENGTH.size + length:
             return None
@@ -154,14 +154,19 @@ class Frames:
 def loads(raw: bytes):
     """A message, refused if larger than MAX_BYTES, holding more than MAX_CONTAINERS lists and dicts, or not JSON
     (Python's own limits bound integers and nesting)."""
-    if len(raw) > MAX_BYTES:
-        raise NotPlainData(f"a message of {len(raw)} bytes, more than the {MAX_BYTES} allowed")
+    if refused := _length_refused(len(raw)):
+        raise NotPlainData(refused)
     if raw.count(b"[") + raw.count(b"{") > MAX_CONTAINERS:
         raise NotPlainData(f"a message of more than {MAX_CONTAINERS} lists and dicts")
     try:
         return json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as error:
         raise NotPlainData(f"a message that is not JSON ({type(error).__name__})") from None
+
+
+def _length_refused(length: int) -> str | None:
+    """Why a message of `length` bytes cannot cross, or None if it can."""
+    return f"a message of {length} bytes, more than the {MAX_BYTES} allowed" if length > MAX_BYTES else None
 
 
 def _dtype(text):

@@ -25,8 +25,8 @@ from ..intake import Intake, IntakeBounds, Rejection, notebook_files, sort_out
 
 
 class MoodleCollectorPlugin(FileNameCollectorPlugin):
-    named_regexp = Unicode(moodle.MOODLE_NAME, help="Moodle's name for a student's folder or file, matched with each part "
-                                             "of a file's path below the extracted folder, outermost first"
+    named_regexp = Unicode(moodle.MOODLE_NAME, help="Moodle's name for a student's folder or file, matched with each "
+                                                    "part of a file's path below the extracted folder, outermost first"
                            ).tag(config=True)
 
     intake: Intake | None = None
@@ -69,4 +69,5 @@ class MoodleCollectorPlugin(FileNameCollectorPlugin):
         refused = [Rejection(refusal.path, refusal.owner, refusal.reason)
                    for refusal in getattr(self.parent.extractor_plugin_inst, "refusals", [])]
         return sort_out(grouped, notebook_files(course, assignment), unknown + refused, source=extracted,
-                        handed_in_as=handed_in_as, max_notebook_bytes=IntakeBounds(parent=self.parent).max_notebook_bytes)
+                        handed_in_as=handed_in_as,
+                        max_notebook_bytes=IntakeBounds(parent=self.parent).max_notebook_bytes)
