@@ -23,7 +23,8 @@ c.Autograde.sanitize_preprocessors = [
 ]
 
 # `coursekit autograde` executes the notebooks in a pool of threads on this machine; with the address of a Dask
-# scheduler, on that cluster's workers instead (README, "Grading on a Dask cluster"), as --scheduler does:
+# scheduler, on that cluster's workers instead (docs/cluster-and-postgresql.md, "Grading on a Dask cluster"), as
+# --scheduler does:
 # c.ParallelAutograde.scheduler = "tcp://grading-head:8786"
 
 # Students' code runs in a sandboxed kernel (coursekit/sandbox.py: no network, no course files, limits),

@@ -1,6 +1,7 @@
 """Throughput of `coursekit autograde` against the number of workers: the thread pool on this machine, and a Dask
 cluster started on the loopback, of 1 and 2 worker processes of one thread each, and of one worker process of two
-threads (one process per machine, a thread per core, as the README says to start workers), on copies of one class.
+threads (one process per machine, a thread per core, as docs/cluster-and-postgresql.md says to start workers), on
+copies of one class.
 
 Each setting grades classes of the given sizes, the settings in turn, run after run (a machine's drift then
 hits them all), and every run must leave the same grades. With two sizes, a setting's cost per submission is

@@ -96,12 +96,13 @@ class ClusterRunner:
             found = self.client.run(_environment, self.step)
         except TimeoutError:
             raise ClusterUnavailable(f"the Dask scheduler at {self.scheduler} has no worker: start some "
-                                     f"(`dask worker {self.scheduler}`, see the README)") from None
+                                     f"(`dask worker {self.scheduler}`, see docs/cluster-and-postgresql.md)") from None
         except KeyboardInterrupt:
             raise ClusterUnavailable("interrupted while checking the Dask workers: nothing was touched") from None
         except Exception as error:  # noqa: BLE001 (a worker without coursekit fails to unpickle the check)
             raise ClusterUnavailable(f"a Dask worker cannot run coursekit ({type(error).__name__}: {error}): install "
-                                     "the course's environment on every worker (README)") from error
+                                     "the course's environment on every worker "
+                                     "(docs/cluster-and-postgresql.md)") from error
         here = _environment()
         problems = []
         for worker, (problem, versions) in sorted(found.items()):

@@ -78,7 +78,8 @@ def test_master_passes_every_visible_check_and_gets_full_partial_credit(executed
             assert float(result.data["text/plain"]) == cell.metadata.nbgrader.points, cell_id
 
 
-ANNOUNCEMENTS_HEADING = "### Every hidden check, and where the student reads it"
+ANNOUNCEMENTS_PAGE = REPO_ROOT / "docs" / "fairness.md"
+ANNOUNCEMENTS_HEADING = "## Every hidden check, and where the student reads it"
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
@@ -87,10 +88,10 @@ def _squeezed(text: str) -> str:
 
 
 def _announcement_rows() -> list[tuple[str, str, str]]:
-    """The README table's rows: (test cell, words of the hidden check's message, the announcing sentence)."""
-    readme = (REPO_ROOT / "README.md").read_text()
-    assert ANNOUNCEMENTS_HEADING in readme, f"the README has no section {ANNOUNCEMENTS_HEADING!r}"
-    table = readme.split(ANNOUNCEMENTS_HEADING, 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
+    """The docs/fairness.md table's rows: (test cell, words of the hidden check's message, the announcing sentence)."""
+    page = ANNOUNCEMENTS_PAGE.read_text()
+    assert ANNOUNCEMENTS_HEADING in page, f"{ANNOUNCEMENTS_PAGE.name} has no section {ANNOUNCEMENTS_HEADING!r}"
+    table = page.split(ANNOUNCEMENTS_HEADING, 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
     rows = []
     for line in ("|" + table).split("\n")[2:]:
         cell_id, check, announcement = [column.strip() for column in line.strip("|").split(" | ")]
@@ -111,14 +112,14 @@ def _hidden_checks(master) -> list[tuple[str, list[str]]]:
     return checks
 
 
-def test_every_hidden_check_has_a_row_in_the_readme_table_quoting_the_sentence_that_announces_it(master, release):
+def test_every_hidden_check_has_a_row_in_the_fairness_table_quoting_the_sentence_that_announces_it(master, release):
     rows = _announcement_rows()
     student_text = _squeezed("\n".join(cell.source for cell in release.cells))
     for cell_id, pieces in _hidden_checks(master):
         assert any(row_cell == cell_id and any(words in piece for piece in pieces) for row_cell, words, _ in rows), (
-            f"README table: no row for the hidden check of {cell_id} whose message is {' … '.join(pieces)!r}")
+            f"fairness table: no row for the hidden check of {cell_id} whose message is {' … '.join(pieces)!r}")
     hidden_text = {cell_id: _squeezed(cell.source) for cell_id, cell in notebooks.test_cells(master).items()}
     for cell_id, words, announcement in rows:
-        assert words in hidden_text.get(cell_id, ""), f"README table: {cell_id} has no check saying {words!r}"
+        assert words in hidden_text.get(cell_id, ""), f"fairness table: {cell_id} has no check saying {words!r}"
         assert _squeezed(announcement) in student_text, (
-            f"README table: the student version does not say {announcement!r} (announcing {cell_id}: {words!r})")
+            f"fairness table: the student version does not say {announcement!r} (announcing {cell_id}: {words!r})")

@@ -23,7 +23,7 @@ from coursekit.preprocessors import SafeExecute
 from coursekit.sandbox import PROVISIONER, SandboxedKernelManager, SandboxProvisioner, SandboxUnavailable
 
 MiB = 2**20
-# Every place a kernel can write, with its cap, as the README's Security section lists them.
+# Every place a kernel can write, with its cap, as docs/security.md lists them.
 WRITABLE_PLACES = {"/tmp": 256 * MiB}
 FILE_SIZE = 64 * MiB
 MESSAGE_QUEUE_BYTES = 512 * 2**10

@@ -139,7 +139,8 @@ for address in [('1.1.1.1', 80), ('127.0.0.1', 22)]:
         print('CONNECTED', address)
     except OSError as error:
         print('blocked:', type(error).__name__)""", Expected(cell_output=("add_bias", "blocked")))
-# On a Dask cluster (README, "Grading on a Dask cluster"), whoever reaches the scheduler runs code on every worker:
+# On a Dask cluster (docs/cluster-and-postgresql.md, "Grading on a Dask cluster"), whoever reaches the scheduler runs
+# code on every worker:
 # the kernel imports Dask from the course's environment and calls the scheduler's usual port on its machine.
 hostile("calls_the_dask_scheduler", "add_bias", """
 import distributed
