@@ -82,6 +82,11 @@ c.HTMLExporter.preprocessors = ["coursekit.preprocessors.MakeInert"]
 c.GenerateFeedback.exporter_class = "coursekit.inert.InertHTMLExporter"
 c.InertHTMLExporter.preprocessors = []
 
+# `nbgrader export` writes grades.csv with nbgrader's columns for every student the course knows of, plus each grade's
+# status (final, provisional while written answers await a grade, not graded) and why a student was not graded: the
+# same students, grades and statuses as the feedback pages, the class report and the Moodle worksheet.
+c.ExportApp.plugin_class = "coursekit.plugins.GradesCsvExportPlugin"
+
 # `nbgrader zip_collect tp1` reads Moodle's "Download all submissions" zip put in downloaded/tp1/archive/:
 # the participant id becomes the student id; bad files are reported and skipped.
 c.ZipCollectApp.collector_plugin = "coursekit.plugins.MoodleCollectorPlugin"

@@ -43,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
     source.add_argument("--folder", type=Path, help="a folder of <student_id>/<notebook>.ipynb")
     source.add_argument("--moodle-zip", type=Path, help='Moodle\'s "Download all submissions" zip')
     source.add_argument("--exchange", action="store_true", help="nbgrader's exchange (nbgrader collect)")
+    intake_parser.add_argument("--moodle-worksheet", type=Path, metavar="CSV",
+                               help="the grading worksheet downloaded from Moodle: its participants are the class, "
+                                    "those who handed nothing in included, in the report and the exports")
     commands.add_parser("autograde", add_help=False,
                         help="nbgrader autograde, several notebooks at once; options as nbgrader's, plus "
                              "--workers=N and --notebook-timeout=SECONDS")
@@ -65,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     similar.add_argument("--earlier", type=Path, action="append", default=[],
                          help="a folder of an earlier year's <student_id>/<notebook>.ipynb to compare with (repeatable)")
     similar.add_argument("--threshold", type=share, default=None,
-                         help="the lowest score listed, from 0 to 1 (default: see the README)")
+                         help="the lowest score listed, from 0 to 1 (default: see docs/similarity.md)")
     demo = commands.add_parser("demo", help="TP1: run the whole pipeline on a synthetic class")
     demo.add_argument("--folder", type=Path, help="the course folder to create (emptied first; default: build/demo)")
     fairness = commands.add_parser("fairness", help="TP1: which mistakes each test catches, and how often correct "
@@ -115,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_instructor_command(arguments: argparse.Namespace) -> str:
     """Run an instructor's command in the course folder (the working folder); return what it has to say."""
-    from . import demo, fairness, intake, report, similarity
+    from . import demo, fairness, intake, moodle, report, similarity
     from .course import Course
 
     course = Course.here()
@@ -141,6 +144,15 @@ def run_instructor_command(arguments: argparse.Namespace) -> str:
         taken = intake.take_moodle_zip(course, arguments.assignment, arguments.moodle_zip.resolve())
     else:
         taken = intake.take_exchange(course, arguments.assignment)
+    intake.record(course, arguments.assignment, taken)
+    if arguments.moodle_worksheet:
+        from .plugins.moodle_worksheet import read_worksheet
+
+        class_list = read_worksheet(arguments.moodle_worksheet).participants()
+        known = moodle.participants(course, arguments.assignment)
+        moodle.remember_participants(course, arguments.assignment,
+                                     {student: name or known.get(student, "") for student, name in class_list.items()})
+        return f"{taken.report()}\n{len(class_list)} participants in the class, from {arguments.moodle_worksheet}"
     return taken.report()
 
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from . import grades, moodle, synthetic, synthetic_moodle, tp1
+from . import standing as standing_
 from .course import Course
 from .plugins import PerTestCsvExportPlugin
 from .tp1 import ASSIGNMENT, NOTEBOOK_FILE
@@ -35,7 +36,7 @@ def run_demo(repository: Course, folder: Path) -> Course:
     _step("Generating the student version", course, "nbgrader", "generate_assignment", ASSIGNMENT, "--force")
     download, worksheet = write_moodle_downloads(course, tp1.corpus_cases(repository), course.root / "moodle")
     print(_step("Taking in Moodle's download", course, "coursekit", "intake", ASSIGNMENT, "--moodle-zip",
-                str(download)))
+                str(download), "--moodle-worksheet", str(worksheet)))
     _step("Autograding", course, "coursekit", "autograde", ASSIGNMENT, "--force", capture=False)
     _step("Writing the feedback", course, "nbgrader", "generate_feedback", ASSIGNMENT, "--force")
     _step("Exporting the grades", course, "nbgrader", "export", "--to", "grades.csv")
@@ -47,7 +48,7 @@ def run_demo(repository: Course, folder: Path) -> Course:
                 "moodle_worksheet.csv", "--from", str(worksheet), "--ungraded-answers-as-zero",
                 "--moodle-feedback", "moodle_feedback.zip"))
     print()
-    print(grade_table(course, course.students(ASSIGNMENT, "submitted")))
+    print(grade_table(course))
     print()
     print(f"Feedback for each student: {course.root / 'feedback'}/<student>/{ASSIGNMENT}/")
     print(f"Grades: {course.root / 'grades.csv'}, per test: {course.root / 'grades_per_test.csv'}")
@@ -91,13 +92,17 @@ def _step(title: str, course: Course, command: str, *arguments: str, capture: bo
     return course.run(command, *arguments, capture=capture).strip()
 
 
-def grade_table(course: Course, students: list[str]) -> str:
-    """One line per student: their Moodle name, the autograded score and the test cells that lost points."""
-    names = moodle.participants(course, ASSIGNMENT)
-    lines = [f"{'student':<8} {'name':<28} {'autograded':>10}  test cells that lost points"]
-    for student in sorted(students):
-        cell_grades = grades.notebook_grades(course, ASSIGNMENT, student)
-        score, maximum = grades.autograded_total(cell_grades)
-        failing = ", ".join(sorted(grades.cells_losing_points(cell_grades))) or "-"
-        lines.append(f"{student:<8} {names.get(student, ''):<28} {score:>5.2f}/{maximum:<4g}  {failing}")
+def grade_table(course: Course) -> str:
+    """One line per student of the class, graded or not: their Moodle name, the grade and its status, and the test
+    cells that lost points, or why they were not graded."""
+    lines = [f"{'student':<8} {'name':<28} {'grade':>13}  {'status':<11}  test cells that lost points, or why not graded"]
+    for standing in standing_.class_standings(course, ASSIGNMENT):
+        if standing.grade:
+            grade = standing.grade.points()
+            handed_in = grades.handed_in_as(course, ASSIGNMENT, standing.student)
+            note = (f"{handed_in}: nothing of the student's in it" if handed_in else ", ".join(sorted(
+                grades.cells_losing_points(grades.notebook_grades(course, ASSIGNMENT, standing.student)))) or "-")
+        else:
+            grade, note = "-", standing.why_not_graded
+        lines.append(f"{standing.student:<8} {standing.name:<28} {grade:>13}  {standing.status:<11}  {note}")
     return "\n".join(lines)

@@ -1,10 +1,12 @@
-"""The autograded scores of a course's gradebook, read through nbgrader's Gradebook API."""
+"""The scores of a course's gradebook, read through nbgrader's Gradebook API, and a submission's grade as every page
+and export states it: its points, on the assignment's scale, and whether they are final."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from nbgrader.api import Gradebook
 
+from . import notebooks
 from .course import Course
 
 
@@ -14,6 +16,62 @@ class CellGrade:
     score: float | None  # None while a manually graded cell awaits its grade
     max_score: float
     autograded: bool  # a test cell; the others are written answers, graded by hand
+
+
+# A submission's status: final once every cell has its grade; provisional while written answers await the teacher's
+# (counted 0 meanwhile, so the grade can only rise); not graded when there is no grade at all (coursekit/standing.py
+# says why).
+FINAL, PROVISIONAL, NOT_GRADED = "final", "provisional", "not graded"
+
+
+@dataclass(frozen=True)
+class SubmissionGrade:
+    score: float  # late penalty taken off, answers awaiting their grade counted 0
+    max_score: float
+    awaiting: tuple[str, ...]  # the written answers not graded yet, by grade id
+    awaiting_points: float  # what they are worth
+
+    @classmethod
+    def of(cls, submission) -> SubmissionGrade:
+        """The grade of one of nbgrader's SubmittedAssignment rows."""
+        cells = [grade for notebook in submission.notebooks for grade in notebook.grades]
+        awaiting = [grade for grade in cells if grade.needs_manual_grade]
+        return cls(max(0.0, submission.score - (submission.late_submission_penalty or 0.0)), submission.max_score,
+                   tuple(grade.name for grade in awaiting), sum(grade.max_score for grade in awaiting))
+
+    @property
+    def status(self) -> str:
+        return PROVISIONAL if self.awaiting else FINAL
+
+    def points(self) -> str:
+        """`16.00 / 20`: on the assignment's whole scale, everywhere."""
+        return f"{self.score:.2f} / {self.max_score:g}"
+
+    def said(self) -> str:
+        """The grade and its status in words: `16.00 / 20, provisional: written answers worth 4 points not graded
+        yet`."""
+        if not self.awaiting:
+            return f"{self.points()}, final"
+        worth = f"{self.awaiting_points:g} point{'' if self.awaiting_points == 1 else 's'}"
+        return f"{self.points()}, provisional: written answers worth {worth} not graded yet"
+
+
+def released_sources(gradebook: Gradebook, notebook: str, assignment: str) -> dict[str, str]:
+    """The source of each cell students write in, as released, by grade id (nbgrader keeps them in the gradebook)."""
+    return {cell.name: cell.source for cell in gradebook.find_notebook(notebook, assignment).source_cells
+            if not cell.locked}
+
+
+def handed_in_as(course: Course, assignment: str, student: str) -> str | None:
+    """Whether a student's graded notebooks are the release handed back untouched, or another notebook
+    (notebooks.handed_in_as), as the first of them says; None when they hold the student's work."""
+    with Gradebook(course.db_url) as gradebook:
+        for name in course.notebook_names(assignment):
+            path = course.notebook(assignment, "autograded", student, name)
+            if path.is_file() and (said := notebooks.handed_in_as(notebooks.read(path),
+                                                                  released_sources(gradebook, name, assignment))):
+                return said
+    return None
 
 
 def notebook_grades(course: Course, assignment: str, student: str, notebook: str | None = None) -> dict[str, CellGrade]:

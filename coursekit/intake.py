@@ -10,6 +10,7 @@ file that is not JSON. A rejected entry never stops the others.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from . import nbgrader_internals, untrusted
 from .course import CommandError, Course
 
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when a submission was handed in
+RECORD_FILE = "intake_record.json"  # in reports/<assignment>/: the students an intake could not take, and why
 
 
 class IntakeBounds(Configurable):
@@ -59,8 +61,45 @@ class Intake:
                 lines.append(f"  student {student} handed in no {' nor '.join(names)}: graded as missing")
             else:
                 lines.append(f"  student {student}: nothing to grade (no {' nor '.join(names)} that can be read)")
-        # A file name from an archive may hold bytes that are not UTF-8: escaped, so that the report can be printed
-        return "\n".join(lines).encode("utf-8", "backslashreplace").decode("utf-8")
+        return _printable("\n".join(lines))
+
+    def not_taken(self) -> dict[str, str]:
+        """The students this intake has nothing of to grade, with why, in a line each."""
+        why = {}
+        for rejection in self.rejected:
+            if rejection.student is not None and rejection.student not in self.accepted:
+                why.setdefault(rejection.student, f"refused at intake: {_printable(rejection.reason)}")
+        for student, names in self.missing.items():
+            if student not in self.accepted:
+                why.setdefault(student, f"nothing to grade: no {' nor '.join(names)} that can be read")
+        return why
+
+
+def _printable(text: str) -> str:
+    """A file name from an archive may hold bytes that are not UTF-8: escaped, so that the text can be printed."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def record_path(course: Course, assignment: str) -> Path:
+    return course.root / "reports" / assignment / RECORD_FILE
+
+
+def record(course: Course, assignment: str, intake: Intake) -> None:
+    """Keep, for the class report and the exports, the students this intake could not take and why: a student taken
+    in since leaves the record, one refused again has the new reason."""
+    path = record_path(course, assignment)
+    kept = {student: why for student, why in refused(course, assignment).items() if student not in intake.accepted}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**kept, **intake.not_taken()}, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def refused(course: Course, assignment: str) -> dict[str, str]:
+    """The students the intakes of an assignment could not take, and why (an unreadable record counts as none)."""
+    try:
+        kept = json.loads(record_path(course, assignment).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(student): str(why) for student, why in kept.items()} if isinstance(kept, dict) else {}
 
 
 def sort_out(files_by_student: dict[str, list[Path]], expected: list[str], rejected_already: list[Rejection] = (),

@@ -52,17 +52,49 @@ def test_points(notebook: NotebookNode) -> dict[str, float]:
     return {cell_id: cell.metadata.nbgrader.points for cell_id, cell in test_cells(notebook).items()}
 
 
+def tested_functions(notebook: NotebookNode) -> dict[str, str]:
+    """The function each test cell judges, by test cell: the one it is named after (`test_softmax_stability`:
+    `softmax`), or else the last one written before it (a test of what that function makes possible)."""
+    functions, tested, last = set(), {}, ""
+    for cell in notebook.cells:
+        metadata = nbgrader_metadata(cell)
+        if metadata.get("solution") and cell.cell_type == "code" and UNGRADED_EXERCISE not in cell.metadata.get("tags", []):
+            last = metadata["grade_id"]
+            functions.add(last)
+        elif is_test_cell(cell):
+            name = metadata["grade_id"].removeprefix("test_")
+            named = [function for function in functions if name == function or name.startswith(f"{function}_")]
+            tested[metadata["grade_id"]] = max(named, key=len) if named else last
+    return tested
+
+
 def parts(notebook: NotebookNode) -> dict[str, str]:
     """The part of the notebook each graded cell is in, by grade id: the title of the last level-2 heading above it
-    (its short form, before a dash: `Part 2` for `## Part 2 — The model`), or "" above the first heading."""
+    (`Part 2 — The model`), or "" above the first heading."""
     part, in_part = "", {}
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             for heading in _PART_HEADING.finditer(cell.source):
-                part = re.split(r"\s+[—–-]\s+", heading["title"], maxsplit=1)[0]
+                part = heading["title"]
         if nbgrader_metadata(cell).get("grade"):
             in_part[grade_id(cell)] = part
     return in_part
+
+
+UNTOUCHED, ANOTHER_NOTEBOOK = "untouched", "another notebook"
+
+
+def handed_in_as(notebook: NotebookNode, released: dict[str, str]) -> str | None:
+    """Whether a submission is the release handed back with nothing written (UNTOUCHED), or a notebook that has none
+    of its solution cells (ANOTHER_NOTEBOOK), from the released source of each solution cell by grade id; else
+    None."""
+    written = solution_cells(notebook)
+    if not set(written) & set(released):
+        return ANOTHER_NOTEBOOK
+    if all(written[cell_id].source.strip() == source.strip() for cell_id, source in released.items()
+           if cell_id in written):
+        return UNTOUCHED
+    return None
 
 
 def error_message(output: NotebookNode) -> str:

@@ -74,11 +74,11 @@ def test_the_worksheet_filled_in_reads_back_in_moodle_with_its_own_headers(grade
     assert total(graded, ELODIE) == 20  # full marks, written answers included
     assert rows[ZOE].grade == 0  # the release handed back untouched: graded, 0
     assert rows[FRANCOIS].grade is None and rows[FRANCOIS].comment == ""  # answers await a grade: left as it was
-    assert rows[NOEL].grade is None and rows[NOEL].comment == ""  # handed nothing in
+    assert rows[NOEL].grade is None and "Not graded: nothing handed in." in rows[NOEL].comment
     assert all(0 <= row.grade <= moodle_maximum for row in rows.values() if row.grade is not None)
     assert "Every test passed" in rows[ELODIE].comment and "Written answers: 4 / 4" in rows[ELODIE].comment
     separator = synthetic_moodle.LANGUAGES[language].decimal_separator
-    assert f"Grade: {moodle_maximum}{separator}00 / {moodle_maximum}{separator}00." in rows[ELODIE].comment
+    assert f"Grade: {moodle_maximum}{separator}00 / {moodle_maximum}{separator}00 (final)." in rows[ELODIE].comment
     assert "1 whose written answers await a grade" in said, said
     # Every other cell is Moodle's own, as downloaded; the grade written as the file writes its numbers.
     before, after = read_worksheet(downloaded), read_worksheet(exported)
@@ -113,7 +113,7 @@ def test_answers_still_to_grade_can_be_counted_zero_and_the_comment_says_so(grad
 
     rows = {row.participant: row for row in import_worksheet(exported.read_bytes(), "fr")}
     assert rows[FRANCOIS].grade == pytest.approx(total(graded, FRANCOIS))
-    assert "4 not graded yet, counted 0" in rows[FRANCOIS].comment
+    assert "(provisional: 4 written answers (4 points) are not graded yet and count 0 here)" in rows[FRANCOIS].comment
     assert "test_gradient" in rows[FRANCOIS].comment  # the tests that lost points, for the student to look at
     assert rows[NOEL].grade is None
 
@@ -180,5 +180,10 @@ def test_the_demo_hands_back_to_moodle_a_grade_and_a_page_for_each_student_it_gr
             import_worksheet((demo_course.root / "moodle_worksheet.csv").read_bytes(), "en")}
     assert {student for student, row in rows.items() if row.grade is not None} == graded
     assert len(set(rows) - graded) == len(demo.BROKEN_SUBMISSIONS) + 1  # and the participant who handed nothing in
+    assert {row.comment for student, row in rows.items() if student not in graded} == {
+        "<p>Not graded: refused at intake: empty file.</p>",
+        "<p>Not graded: refused at intake: wrong file name: expected tp1_sgd.ipynb (rename it and run the intake "
+        "again).</p>",
+        "<p>Not graded: nothing handed in.</p>"}
     with zipfile.ZipFile(demo_course.root / "moodle_feedback.zip") as archive:
         assert {file.participant for file in import_feedback_zip(archive)} == graded

@@ -24,8 +24,9 @@ from nbgrader.converters import NbGraderException
 from sqlalchemy.exc import SAWarning
 from traitlets import default
 
-from .. import sandbox
+from .. import grades, sandbox
 from ..converters import SKIPPED, ParallelAutograde, SubmissionOutcome
+from ..course import Course
 
 LOG_COLUMNS = ["student", "graded", "seconds", "message"]
 INTERRUPTED = 128 + signal.SIGINT  # the exit status of a program stopped by Ctrl-C, as shells report it
@@ -69,7 +70,7 @@ class ParallelAutogradeApp(AutogradeApp):
         outcomes = sorted(converter.outcomes, key=lambda outcome: outcome.student)
         log = log_path(Path(self.coursedir.root), self.coursedir.assignment_id)
         write_log(log, outcomes)
-        print(outcome_table(self.coursedir.db_url, self.coursedir.assignment_id, outcomes))
+        print(outcome_table(self.coursedir, self.coursedir.assignment_id, outcomes))
         print(f"Outcomes and times: {log}")
         handled = [outcome for outcome in outcomes if outcome.message != SKIPPED]
         if handled:
@@ -125,22 +126,31 @@ def read_log(path: Path) -> list[SubmissionOutcome]:
                 for row in csv.DictReader(file)]
 
 
-def outcome_table(db_url: str, assignment: str, outcomes: list[SubmissionOutcome]) -> str:
-    """One line per submission: graded or failed, its score in the gradebook, its time, and why it failed."""
-    lines = [f"{'student':<32} {'result':<7} {'score':>11} {'seconds':>8}  note"]
-    with Gradebook(db_url) as gradebook:
+def outcome_table(coursedir, assignment: str, outcomes: list[SubmissionOutcome]) -> str:
+    """One line per submission: graded or failed, its grade on the assignment's scale and its status, its time, and
+    why it failed or what else to know."""
+    lines = [f"{'student':<32} {'result':<7} {'grade':>13} {'status':<11} {'seconds':>8}  note"]
+    course = Course(Path(coursedir.root))
+    with Gradebook(coursedir.db_url) as gradebook:
         for outcome in outcomes:
-            score, note = "-", outcome.message
+            grade, status, notes = "-", grades.NOT_GRADED, [outcome.message] if outcome.message else []
             try:
                 submission = gradebook.find_submission(assignment, outcome.student)
                 if outcome.graded:
-                    score = f"{submission.score:.2f}/{submission.max_score:g}"
+                    graded = grades.SubmissionGrade.of(submission)
+                    grade, status = graded.points(), graded.status
+                    handed_in = grades.handed_in_as(course, assignment, outcome.student)
+                    if handed_in:
+                        notes.append(f"{handed_in}: nothing of the student's in it")
+                    if graded.awaiting:
+                        notes.append(f"{len(graded.awaiting)} written answers to grade")
                 if submission.total_seconds_late > 0:
-                    note = f"late by {submission.total_seconds_late / 3600:.1f} h {note}".strip()
+                    notes.insert(0, f"late by {submission.total_seconds_late / 3600:.1f} h")
             except MissingEntry:
                 pass
             result = "graded" if outcome.graded else "FAILED"
-            lines.append(f"{outcome.student:<32} {result:<7} {score:>11} {outcome.seconds:>8.1f}  {note}")
+            lines.append(f"{outcome.student:<32} {result:<7} {grade:>13} {status:<11} {outcome.seconds:>8.1f}  "
+                         f"{'; '.join(notes)}")
     lines.append(count_line(outcomes))
     return "\n".join(lines)
 

@@ -21,24 +21,24 @@ from __future__ import annotations
 import csv
 import html
 import io
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.plugins import ExportPlugin
-from traitlets import Bool, Unicode, default
+from nbgrader.api import Gradebook
+from traitlets import Bool, Unicode
 
 from .. import grades, moodle, notebooks
+from .. import standing as standing_
 from ..course import CommandError, Course
+from .grades_csv import CourseExportPlugin
 
 # Moodle's headers of the columns the importer reads, in the languages coursekit knows (Moodle's strings: recordid,
 # gradenoun, maxgrade, lastmodifiedgrade, assignfeedback_comments' pluginname). Another language is one more row.
 HEADERS = {
-    "en": {"identifier": "Identifier", "grade": "Grade", "maximum": "Maximum grade", "scale": "Scale",
+    "en": {"identifier": "Identifier", "name": "Full name", "grade": "Grade", "maximum": "Maximum grade", "scale": "Scale",
            "modified": "Last modified (grade)", "comments": "Feedback comments"},
-    "fr": {"identifier": "Identifiant", "grade": "Note", "maximum": "Note maximale", "scale": "Barème",
+    "fr": {"identifier": "Identifiant", "name": "Nom complet", "grade": "Note", "maximum": "Note maximale", "scale": "Barème",
            "modified": "Dernière modification (note)", "comments": "Feedback par commentaires"},
 }
 # What spreadsheets save a CSV file in, besides UTF-8: Excel's "CSV" on a French or English Windows.
@@ -62,6 +62,11 @@ class Worksheet:
         """The participant id of a row (the digits that end its identifier), or None."""
         match = re.search(r"([0-9]+)\s*$", row[self.columns["identifier"]])
         return match[1] if match else None
+
+    def participants(self) -> dict[str, str]:
+        """Every participant of the worksheet, with their full name ("" when the file has no such column)."""
+        return {participant: row[self.columns["name"]] if "name" in self.columns else ""
+                for row in self.rows if (participant := self.participant(row))}
 
     def number(self, value: float) -> str:
         return f"{value:.{self.decimals}f}".replace(".", self.decimal_separator)
@@ -140,17 +145,11 @@ def as_moodle_shows(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", re.sub(r"</p>|\r|\n", "   ", text))).strip()
 
 
-class MoodleWorksheetExportPlugin(ExportPlugin):
+class MoodleWorksheetExportPlugin(CourseExportPlugin):
     downloaded = Unicode("", help="the grading worksheet downloaded from Moodle, kept and filled in (without it, "
                                   "the minimal worksheet)").tag(config=True)
     ungraded_answers_as_zero = Bool(False, help="export a student whose written answers await a grade, those "
                                                 "answers counted 0 (said in the comment)").tag(config=True)
-    course_root = Unicode(help="the course folder (default: nbgrader's)").tag(config=True)
-
-    @default("course_root")
-    def _course_root(self) -> str:
-        return self.parent.coursedir.root if self.parent is not None else os.getcwd()
-
     summary = ""  # what export() did, for the command that runs it
 
     def export(self, gradebook: Gradebook) -> None:
@@ -158,36 +157,39 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
             raise CommandError("Moodle's grading worksheet is for one assignment: name it (--assignment=tp1)")
         assignment = str(self.assignment[0])
         destination = Path(self.to or f"moodle_worksheet_{assignment}.csv")
-        course = Course(Path(self.course_root))
+        course = self.course()
         graded_in_nbgrader = gradebook.find_assignment(assignment)
+        standings = {known.student: known for known in standing_.class_standings(course, assignment, gradebook)}
         not_moodle = []
         if self.downloaded:
             worksheet = read_worksheet(Path(self.downloaded))
         else:
-            submitted = [submission.student_id for submission in graded_in_nbgrader.submissions]
-            not_moodle = sorted(student for student in submitted if not moodle.is_participant_id(student))
-            worksheet = minimal_worksheet(sorted(set(submitted) - set(not_moodle), key=lambda id_: (len(id_), id_)))
+            not_moodle = sorted(student for student in standings if not moodle.is_participant_id(student))
+            worksheet = minimal_worksheet([student for student in standings if student not in not_moodle])
         comments = _Comments(course, assignment)
         ours = graded_in_nbgrader.max_score
         maximum = worksheet.maximum or ours
         graded, capped, replaced, awaiting, not_graded = 0, [], [], [], 0
         for row in worksheet.rows:
             student = worksheet.participant(row)
-            try:
-                submission = gradebook.find_submission(assignment, student or "")
-            except MissingEntry:
+            known = standings.get(student or "")
+            if known is None or known.grade is None:
                 not_graded += 1
+                if "comments" in worksheet.columns:  # the grade stays blank: Moodle then keeps its own
+                    row[worksheet.columns["comments"]] = _Comments.not_graded(
+                        known.why_not_graded if known else standing_.NOTHING_HANDED_IN)
                 continue
-            if submission.needs_manual_grade and not self.ungraded_answers_as_zero:
+            if known.grade.awaiting and not self.ungraded_answers_as_zero:
                 awaiting.append(student)
                 continue
-            score = max(0.0, submission.score - (submission.late_submission_penalty or 0.0))
-            if score > ours:  # extra credit: Moodle refuses a grade above its maximum, without a word
+            submission = gradebook.find_submission(assignment, student)
+            if known.grade.score > ours:  # extra credit: Moodle refuses a grade above its maximum, without a word
                 capped.append(student)
-            grade = worksheet.number(min(score, ours) * maximum / ours)
+            grade = worksheet.number(min(known.grade.score, ours) * maximum / ours)
             filled = {"grade": grade}
             if "comments" in worksheet.columns:
-                filled["comments"] = comments.comment(submission, f"{grade} / {worksheet.number(maximum)}")
+                filled["comments"] = comments.comment(submission, known.grade,
+                                                      f"{grade} / {worksheet.number(maximum)}")
             # Moodle gives back the comments it was sent flattened: only a different text is a replacement.
             if any(as_moodle_shows(row[worksheet.columns[key]]) not in ("", as_moodle_shows(value))
                    for key, value in filled.items()):
@@ -207,7 +209,7 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
         if not_moodle:
             said.append(f"left out: {len(not_moodle)} whose student id is not a Moodle participant id "
                         f"{moodle.listed(not_moodle)}")
-        said.append(f"rows left as they were: {not_graded} with no graded submission")
+        said.append(f"{not_graded} not graded, their grade left blank and the comment saying why")
         if awaiting:
             said.append(f"{len(awaiting)} whose written answers await a grade {moodle.listed(awaiting)}: grade them in the "
                         "formgrader")
@@ -219,8 +221,8 @@ class MoodleWorksheetExportPlugin(ExportPlugin):
 
 
 class _Comments:
-    """The feedback comment of a submission: its grade, the tests' points per part of the notebook, the written
-    answers', the tests that lost points."""
+    """The feedback comment of a submission: its grade and status, the tests' points per part of the notebook, the
+    written answers', the tests that lost points, and where to read more."""
 
     def __init__(self, course: Course, assignment: str):
         step = "source" if course.folder(assignment, "source").is_dir() else "release"
@@ -230,30 +232,38 @@ class _Comments:
         self.parts = {name: {cell: grades.cell_label(name, part or name, len(names))
                              for cell, part in notebooks.parts(master).items()} for name, master in masters.items()}
         self.tests = {name: set(notebooks.test_cells(master)) for name, master in masters.items()}
+        self.pages = ", ".join(f"{name}.html" for name in names)
 
-    def comment(self, submission, grade: str) -> str:
+    def comment(self, submission, grade: grades.SubmissionGrade, points: str) -> str:
         tests = {part: [0.0, 0.0] for parts in self.parts.values() for part in parts.values()}
-        answers, lost, awaiting = [0.0, 0.0], [], 0
+        answers, lost = [0.0, 0.0], []
         for notebook in submission.notebooks:
             for cell in notebook.grades:
                 earned = cell.score or 0.0
                 if cell.name in self.tests[notebook.name]:
-                    points = tests[self.parts[notebook.name].get(cell.name, notebook.name)]
+                    points_of_part = tests[self.parts[notebook.name].get(cell.name, notebook.name)]
                     if earned < cell.max_score:
                         lost.append(f"{cell.name} ({earned:g} / {cell.max_score:g})")
                 else:  # graded by hand
-                    points = answers
-                    awaiting += cell.needs_manual_grade
-                points[0] += earned
-                points[1] += cell.max_score
-        lines = [f"Grade: {grade}.",
-                 "Tests: " + " · ".join(f"{part}: {earned:g} / {total:g}" for part, (earned, total) in tests.items()
-                                        if total) + "."]
+                    points_of_part = answers
+                points_of_part[0] += earned
+                points_of_part[1] += cell.max_score
+        status = (f"provisional: {len(grade.awaiting)} written answers ({grade.awaiting_points:g} points) are not "
+                  "graded yet and count 0 here" if grade.awaiting else "final")
+        lines = [f"Grade: {points} ({status}).",
+                 *(f"{part}: {earned:g} / {total:g}" for part, (earned, total) in tests.items() if total)]
         if answers[1]:
-            lines.append(f"Written answers: {awaiting} not graded yet, counted 0 here." if awaiting
+            lines.append(f"Written answers: {len(grade.awaiting)} not graded yet." if grade.awaiting
                          else f"Written answers: {answers[0]:g} / {answers[1]:g}.")
         if submission.late_submission_penalty:
             lines.append(f"Late: {submission.late_submission_penalty:g} points off.")
-        lines.append(f"Tests that lost points: {', '.join(lost)}." if lost else "Every test passed.")
-        lines.append("Your feedback page says what went wrong in each test and how to fix it.")
+        if lost:
+            lines += [f"Tests that lost points: {', '.join(lost)}.",
+                      f"Your feedback page, {self.pages} (attached), says what went wrong in each and how to fix it."]
+        else:
+            lines.append(f"Every test passed. Your feedback page, {self.pages}, is attached.")
         return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+
+    @staticmethod
+    def not_graded(why: str) -> str:
+        return f"<p>{html.escape(f'Not graded: {why}.')}</p>"
