@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import nh3
 from nbconvert.exporters import HTMLExporter
@@ -28,7 +29,7 @@ _URL_PADDING = "".join(map(chr, range(0x21)))  # and around it: control characte
 # The classes the renderers of these pages write: code highlighted by pygments in markdown, the feedback's
 # summary, pandas' tables. Any other class could dress student markup as the formgrader's own controls.
 _CLASSES = {"span": set(STANDARD_TYPES.values()) - {""}, "div": {"highlight", "feedback-summary"},
-            "table": {"dataframe"}}
+            "table": {"dataframe", "tests"}}
 
 
 def _only_embedded_images(tag: str, attribute: str, value: str) -> str | None:
@@ -57,14 +58,12 @@ def clean(markup: str) -> str:
 
 
 # For the pages opened from disk (feedback, class report), a second line of defence should markup get past the
-# allow-list: no script but MathJax 2, from the CDN nbconvert's templates load it from (it runs its configuration
-# block with eval, hence 'unsafe-eval'; no other script can run to call eval); no request, form, frame or plugin;
-# images embedded or next to the page. Styles stay inline (the templates' own; a style loads nothing the policy
-# does not allow).
-MATHJAX_CDN = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
+# allow-list: no script at all (formulas are MathML, typeset by the browser: coursekit/formulas.py), no request, form,
+# frame or plugin; images embedded or next to the page. Styles stay inline (the templates' own; a style loads nothing
+# the policy does not allow).
 CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'none'", f"script-src {MATHJAX_CDN} 'unsafe-eval'", f"style-src 'unsafe-inline' {MATHJAX_CDN}",
-    f"font-src {MATHJAX_CDN}", "img-src 'self' data:", "base-uri 'none'", "form-action 'none'"])
+    "default-src 'none'", "script-src 'none'", "style-src 'unsafe-inline'", "img-src 'self' data:",
+    "base-uri 'none'", "form-action 'none'"])
 CONTENT_SECURITY_POLICY_META = (f'<meta http-equiv="Content-Security-Policy" '
                                 f'content="{html.escape(CONTENT_SECURITY_POLICY)}">')
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
@@ -78,9 +77,23 @@ def with_content_security_policy(page: str) -> str:
     return page[:head.end()] + CONTENT_SECURITY_POLICY_META + page[head.end():]
 
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
 class InertHTMLExporter(HTMLExporter):
     """nbgrader's feedback exporter (GenerateFeedback.exporter_class in nbgrader_config.py): nbconvert's HTML
-    exporter, its pages carrying the Content-Security-Policy."""
+    exporter, with the course's feedback template (coursekit/templates/coursekit_feedback, which extends nbgrader's),
+    its pages carrying the Content-Security-Policy."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # nbgrader's configuration gives HTMLExporter the folder of its own templates; the course's come first, and
+        # nbgrader's folder is searched by name too, for `extends 'feedback/index.html.j2'`.
+        nbgrader_templates = list(self.extra_template_basedirs)
+        self.template_name = "coursekit_feedback"
+        self.extra_template_basedirs = [str(TEMPLATES), *nbgrader_templates]
+        self.extra_template_paths = [*self.extra_template_paths, *nbgrader_templates]
+        self.template_paths = self._template_paths()  # computed by nbconvert's __init__, from nbgrader's template
 
     def from_notebook_node(self, nb, resources=None, **kw):
         page, resources = super().from_notebook_node(nb, resources, **kw)

@@ -13,18 +13,21 @@ nbgrader_config.py), this preprocessor leaves nothing a page could run, submit o
   in an iframe that runs it, goes too;
 - execution counts, which nbconvert writes unescaped, stay numbers.
 
-Formulas stay as TeX for MathJax, and images as images (an SVG in an <img> runs no script).
+Formulas become MathML (coursekit/formulas.py), which the browser typesets with no script and no network; images stay
+images (an SVG in an <img> runs no script).
 """
 from __future__ import annotations
+
+import secrets
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbformat import NotebookNode
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .. import inert
+from .. import formulas, inert
 
-SHOWN_AS_IS = {"text/plain", "text/latex", "image/png", "image/jpeg", "image/svg+xml"}  # escaped or as images
+SHOWN_AS_IS = {"text/plain", "image/png", "image/jpeg", "image/svg+xml"}  # escaped or as images
 IMAGES = {"image/png", "image/jpeg", "image/svg+xml"}
 
 
@@ -45,15 +48,43 @@ class MakeInert(NbGraderPreprocessor):
 
 
 def inert_markdown(source: str, attachments: dict) -> str:
-    """Markdown that renders as the clean HTML of this markdown.
+    """Markdown that renders as the clean HTML of this markdown, its formulas typeset.
 
-    Rendered with nbconvert's own renderer (math kept as TeX, attachments embedded as data: images), cleaned, and
-    put on one line in a <div>: a CommonMark HTML block, which ends at a blank line only and renders verbatim.
-    Line breaks become character references, which the browser reads back as line breaks (in <pre> too).
+    Rendered with nbconvert's own renderer (attachments embedded as data: images), each formula left as a marker,
+    cleaned, then each marker replaced with the formula's MathML, cleaned by its own allow-list (the page's does not
+    let MathML through); put on one line in a <div>: a CommonMark HTML block, which ends at a blank line only and
+    renders verbatim. Line breaks become character references, which the browser reads back as line breaks (in
+    <pre> too).
     """
-    renderer = IPythonRenderer(escape=False, attachments=attachments, exclude_anchor_links=True)
+    renderer = _FormulasAsMarkers(escape=False, attachments=attachments, exclude_anchor_links=True)
     clean = inert.clean(MarkdownWithMath(renderer=renderer).render(source))
+    for marker, formula in renderer.formulas.items():
+        clean = clean.replace(marker, formula)
     return "<div>" + clean.replace("\r", "&#13;").replace("\n", "&#10;") + "</div>"
+
+
+class _FormulasAsMarkers(IPythonRenderer):
+    """nbconvert's renderer, each formula rendered as a marker no markdown can forge (a random word, new each time)
+    and kept aside as MathML."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formulas: dict[str, str] = {}
+        self._nonce = secrets.token_hex(8)
+
+    def _marker(self, formula: str) -> str:
+        marker = f"formula{self._nonce}n{len(self.formulas)}"
+        self.formulas[marker] = formula
+        return marker
+
+    def inline_math(self, body: str) -> str:
+        return self._marker(formulas.mathml(body))
+
+    def block_math(self, body: str) -> str:
+        return self._marker(formulas.mathml(body, display=True))
+
+    def latex_environment(self, name: str, body: str) -> str:
+        return self._marker(formulas.mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True))
 
 
 def _inert_output(output: NotebookNode) -> NotebookNode:
@@ -69,6 +100,8 @@ def _inert_output(output: NotebookNode) -> NotebookNode:
             data[kind] = inert.clean(value)
         elif kind == "text/markdown":
             data[kind] = inert_markdown(value, {})
+        elif kind == "text/latex":  # typeset here, as markdown's formulas are; an HTML output of its own comes first
+            data.setdefault("text/html", inert_markdown(value, {}))
     output.data = data
     output.metadata = _image_metadata(output.get("metadata", {}))
     if "execution_count" in output:
