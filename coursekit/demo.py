@@ -95,7 +95,8 @@ def _step(title: str, course: Course, command: str, *arguments: str, capture: bo
 def grade_table(course: Course) -> str:
     """One line per student of the class, graded or not: their Moodle name, the grade and its status, and the test
     cells that lost points, or why they were not graded."""
-    lines = [f"{'student':<8} {'name':<28} {'grade':>13}  {'status':<11}  test cells that lost points, or why not graded"]
+    lines = [f"{'student':<8} {'name':<28} {'grade':>13}  {'status':<11}  "
+             "test cells that lost points, or why not graded"]
     for standing in standing_.class_standings(course, ASSIGNMENT):
         if standing.grade:
             grade = standing.grade.points()

@@ -58,7 +58,8 @@ def tested_functions(notebook: NotebookNode) -> dict[str, str]:
     functions, tested, last = set(), {}, ""
     for cell in notebook.cells:
         metadata = nbgrader_metadata(cell)
-        if metadata.get("solution") and cell.cell_type == "code" and UNGRADED_EXERCISE not in cell.metadata.get("tags", []):
+        graded_function = cell.cell_type == "code" and UNGRADED_EXERCISE not in cell.metadata.get("tags", [])
+        if metadata.get("solution") and graded_function:
             last = metadata["grade_id"]
             functions.add(last)
         elif is_test_cell(cell):

@@ -70,10 +70,12 @@ def test_feedback_the_per_test_export_and_the_class_report_read_the_postgresql_g
 
     students = graded.students(ASSIGNMENT, "submitted")
     assert graded.students(ASSIGNMENT, "feedback") == students
-    for student in students:  # nbgrader's score line, read from the gradebook
-        cells = grades.notebook_grades(graded, ASSIGNMENT, student)
-        score = f"Score: {grades.autograded_total(cells)[0]:.1f} / {sum(cell.max_score for cell in cells.values()):.1f}"
-        assert score in graded.feedback_html(ASSIGNMENT, student).read_text(), student
+    with Gradebook(graded.db_url) as gradebook:  # the grade and its status, read from the gradebook
+        said = {student: grades.SubmissionGrade.of(gradebook.find_submission(ASSIGNMENT, student))
+                for student in students}
+    for student, grade in said.items():
+        page = graded.feedback_html(ASSIGNMENT, student).read_text()
+        assert f"{grade.status.capitalize()} grade: {grade.points()}" in page, student
     with open(graded.root / "per_test.csv", newline="") as file:
         rows = {row["student_id"]: row for row in csv.DictReader(file)}
     assert sorted(rows) == students

@@ -140,7 +140,7 @@ def test_each_assignment_is_graded_on_its_own_notebooks(two_assignments, course)
 
 def test_the_feedback_of_each_notebook_says_what_to_fix(course):
     page = course.feedback_html(SECOND, "ben", "vectors").read_text()
-    assert "Your results at a glance" in page
+    assert "What to fix first" in page
     assert "row_norms([[3, 4]]) should be [5]" in page
     assert "a row with a negative entry" not in page  # the hidden test stays hidden
     assert course.feedback_html(SECOND, "ben", "angles").is_file()

@@ -33,13 +33,14 @@ from .. import standing as standing_
 from ..course import CommandError, Course
 from .grades_csv import CourseExportPlugin
 
-# Moodle's headers of the columns the importer reads, in the languages coursekit knows (Moodle's strings: recordid,
-# gradenoun, maxgrade, lastmodifiedgrade, assignfeedback_comments' pluginname). Another language is one more row.
+# Moodle's headers of the columns the importer reads, and of the participants' names, in the languages coursekit knows
+# (Moodle's strings: recordid, fullnameuser, gradenoun, maxgrade, lastmodifiedgrade, assignfeedback_comments'
+# pluginname). Another language is one more row.
 HEADERS = {
-    "en": {"identifier": "Identifier", "name": "Full name", "grade": "Grade", "maximum": "Maximum grade", "scale": "Scale",
-           "modified": "Last modified (grade)", "comments": "Feedback comments"},
-    "fr": {"identifier": "Identifiant", "name": "Nom complet", "grade": "Note", "maximum": "Note maximale", "scale": "Barème",
-           "modified": "Dernière modification (note)", "comments": "Feedback par commentaires"},
+    "en": {"identifier": "Identifier", "name": "Full name", "grade": "Grade", "maximum": "Maximum grade",
+           "scale": "Scale", "modified": "Last modified (grade)", "comments": "Feedback comments"},
+    "fr": {"identifier": "Identifiant", "name": "Nom complet", "grade": "Note", "maximum": "Note maximale",
+           "scale": "Barème", "modified": "Dernière modification (note)", "comments": "Feedback par commentaires"},
 }
 # What spreadsheets save a CSV file in, besides UTF-8: Excel's "CSV" on a French or English Windows.
 OTHER_ENCODING = "cp1252"
