@@ -31,13 +31,18 @@ from .course import CommandError, Course
 # would too.
 NOISE = 25
 WINDOW = 1
-# Measured on tests/corpus/ (bench/similarity_threshold.py). Copies (renamed and reordered, or padded with dead code)
-# score 0.94 to 1.00 and match 932 to 995 normalised characters, TP1's whole solution. Correct work written apart
-# scores up to 1.00 too (a short function found whole in a complete notebook), but matches at most 112 characters: a
-# few lines have few ways to be written. So a pair is flagged only with LEAST_MATCHED characters matched, a third above
-# 112, and the threshold stays below the middle of the scores, for copies disguised by hand. A junk statement after
-# every statement cuts the runs of 25 characters: 0.445 and 443 characters, missed.
-DEFAULT_THRESHOLD = 0.6
+# Measured on work written apart (`python bench/similarity_threshold.py`): eight complete solutions of TP1 (the six
+# of tests/independent/, each written by someone who saw only the student version; the reference; tests/copied_class's
+# original author), their 28 pairs, and a copy of each disguised six ways. The pairs written apart score 0.03 to 0.66
+# (quartiles 0.12, 0.27, 0.40; the highest, two compact numpy solutions, farid's and the reference, with 516 normalised
+# characters matched): complete solutions written apart share hundreds of characters, so the score, not the least
+# match, keeps them apart. Copies renamed and reordered, padded or not, score 0.91 to 0.98, padded with dead code
+# 1.00 (767 to 3,330 characters matched). So the threshold is 0.8: 0.14 above the highest pair written apart, 0.11
+# below the lowest copy (0.6, before, flagged farid and the reference). The least match keeps out partial work: a
+# student who wrote only a few functions (tests/corpus/correct) may have all of it found in a complete solution written
+# apart (1.00), but then matches at most 75 characters (108 at a score of 0.6 or more, 143 at any). A junk statement
+# after every statement cuts the runs of 25 characters: 0.12 to 0.60, missed, as low as pairs written apart.
+DEFAULT_THRESHOLD = 0.8
 LEAST_MATCHED = 150  # normalised characters of each one's code found in the other's
 # A cell longer than this is not compared: fingerprinting takes time and memory in proportion to the code (a cell of
 # 5.8 million characters took 37 s and 1.4 GB), and TP1's longest reference solution cell has 1,562 characters.

@@ -1,23 +1,34 @@
-"""A class handed in for the similarity report (tests/test_similarity.py, bench/similarity_threshold.py): the
-reference; the corpus's correct alternatives, written independently, each holding only the code it writes (the
-other cells as released: the reference's code, in every case, would make them all alike); a student who wrote the
-whole notebook their own way, with helper functions; two copies of that student's code, one disguised, one padded with
-dead code; and the release handed in untouched, twice."""
+"""A class handed in for the similarity report (tests/test_similarity.py, bench/similarity_threshold.py).
+
+Work written apart: the complete solutions of tests/independent/, each written by someone who saw only the student
+version; the reference; a student who wrote the whole notebook their own way, with helper functions (ORIGINAL_CODE);
+and the corpus's correct alternatives, each holding only the few functions it writes (the other cells as released:
+the reference's code, in every case, would make them all alike). Copies: two of the original's code, one with its
+variables renamed and its functions reordered, one padded with dead code; one of each complete solution, renamed,
+reordered and padded. And the release handed in untouched, twice."""
 from __future__ import annotations
 
 import ast
+import functools
 import shutil
+from typing import Callable
 
-from coursekit import synthetic, tp1
+import nbformat
+from nbformat import NotebookNode
+
+from coursekit import notebooks, synthetic, tp1
 from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT
 from repository import REPOSITORY
 
 ORIGINAL = "original_author"
 COPY = "renamed_and_reordered_copy"
-PADDING = 40  # lines of dead code after each cell of the padded copy (scored by the share of both codes, 0.16)
+PADDING = 40  # lines of dead code after each cell of the padded copies (scored by the share of both codes, 0.16)
 PADDED_COPY = f"dead_code_{PADDING}_lines_copy"
 UNTOUCHED_TWIN = "untouched_release_twin"
+# Complete notebooks written apart, each by someone who saw only the student version and the lecture (their README)
+COMPLETE_SOLUTIONS = REPOSITORY.root / "tests" / "independent"
+COPIED = "_copied"  # the id of each complete solution's copy is the solution's with this after it
 
 # The original's code by solution cell: correct, written apart from the reference and the corpus, several cells
 # holding helper functions next to the graded one.
@@ -173,20 +184,22 @@ def renamed_and_reordered(source: str) -> str:
     return ast.unparse(module)
 
 
-# Dead code a copier adds to hide a copy: statements that run and change nothing, each unlike the one before.
+# Dead code a copier adds to hide a copy: statements that run and change nothing, each unlike the one before, their
+# numbers the copier's own (every run of 25 normalised characters holds one): two copiers who pad their copies do not
+# write the same dead code, and it would match (names become V, numbers stay).
 DEAD_CODE = [
-    "unused_total = sum(range(3))",
-    "unused_shape = np.zeros((2, 2)).shape",
-    "unused_label = str(len([1, 2, 3])) + 'x'",
-    "unused_flag = any(value > 10 for value in range(4))",
-    "unused_pairs = {index: index * index for index in range(5)}",
+    "unused_total = sum(range({n}))",
+    "unused_shape = np.zeros(({n}, {n})).shape",
+    "unused_label = str(len([{n}])) + 'x'",
+    "unused_flag = any(value > {n} for value in range({n}))",
+    "unused_pairs = {{index: index * index for index in range({n})}}",
 ]
 
 
-def padded(source: str, lines: int) -> str:
-    """A cell's code with `lines` lines of dead code after it."""
-    return "\n".join([source, *(DEAD_CODE[index % len(DEAD_CODE)].replace("unused_", f"unused_{index}_")
-                                 for index in range(lines))])
+def padded(source: str, lines: int, copier: int = 0) -> str:
+    """A cell's code with `lines` lines of dead code after it, the dead code of the copier of that number."""
+    return "\n".join([source, *(DEAD_CODE[index % len(DEAD_CODE)].format(n=1000 * copier + index + 2).replace(
+        "unused_", f"unused_{index}_") for index in range(lines))])
 
 
 def junk_after_every_statement(source: str) -> str:
@@ -201,6 +214,23 @@ def junk_after_every_statement(source: str) -> str:
     return ast.unparse(module)
 
 
+def renamed_reordered_and_padded(source: str, copier: int = 0) -> str:
+    """A cell's code renamed and reordered, then padded with PADDING lines of dead code: the copy of each complete
+    solution in the class."""
+    return padded(renamed_and_reordered(source), PADDING, copier)
+
+
+# Each way of disguising a copy the bench measures, by name: a copy of each complete solution for each. A disguise
+# takes a cell's code and the copier's number (whose dead code it is).
+DISGUISES: dict[str, Callable[[str, int], str]] = {
+    "renamed_and_reordered": lambda source, copier: renamed_and_reordered(source),
+    **{f"dead_code_{lines}_lines": functools.partial(lambda source, copier, lines: padded(source, lines, copier),
+                                                    lines=lines) for lines in (5, 15, PADDING)},
+    "renamed_reordered_and_padded": renamed_reordered_and_padded,
+    "junk_after_every_statement": lambda source, copier: junk_after_every_statement(source),
+}
+
+
 def original_code() -> dict[str, str]:
     return {cell: code.strip() for cell, code in ORIGINAL_CODE.items()}
 
@@ -210,19 +240,70 @@ def independent_work() -> list[synthetic.Case]:
     return [synthetic.Case.reference(), *(case for case in tp1.corpus_cases(REPOSITORY) if not case.loses_points_in)]
 
 
-def submitted(course: Course) -> Course:
-    """Hand the class in: the reference, the correct alternatives, the original and its two copies, the untouched
-    release twice, in submitted/ (nothing graded)."""
+def complete_solutions() -> list[str]:
+    """The ids of the complete solutions written apart (tests/independent/<id>.ipynb)."""
+    return sorted(path.stem for path in COMPLETE_SOLUTIONS.glob("*.ipynb"))
+
+
+def complete_work() -> list[str]:
+    """The students of the class who wrote the whole notebook, each apart from the others."""
+    return ["reference", ORIGINAL, *complete_solutions()]
+
+
+def written_apart() -> set[str]:
+    """Every student of the class whose code is their own: no pair of them should be flagged."""
+    return {case.name for case in independent_work()} | set(complete_work())
+
+
+def hand_in_work_written_apart(course: Course) -> Course:
+    """Hand in the work written apart, in submitted/ (nothing graded): the reference (and the release untouched),
+    the corpus's correct alternatives, the original and the complete solutions."""
     shutil.copytree(REPOSITORY.folder(ASSIGNMENT, "release"), course.folder(ASSIGNMENT, "release"))
     reference, *alternatives = independent_work()
     synthetic.write_class(course, ASSIGNMENT, [reference])  # and the untouched release
+    synthetic.write_class(course, ASSIGNMENT, [*alternatives, _case(ORIGINAL, original_code())],
+                          with_untouched_release=False, own_code_only=True)
+    for student in complete_solutions():
+        hand_in(course, student, notebooks.read(COMPLETE_SOLUTIONS / f"{student}.ipynb"))
+    return course
+
+
+def submitted(course: Course) -> Course:
+    """Hand the class in: the work written apart, the original's two copies and each complete solution's copy, the
+    untouched release twice, in submitted/ (nothing graded)."""
+    hand_in_work_written_apart(course)
     original = original_code()
     synthetic.write_class(course, ASSIGNMENT, [
-        *alternatives, _case(ORIGINAL, original),
         _case(COPY, {cell: renamed_and_reordered(code) for cell, code in original.items()}),
         _case(PADDED_COPY, {cell: padded(code, PADDING) for cell, code in original.items()}),
         _case(UNTOUCHED_TWIN, {})], with_untouched_release=False, own_code_only=True)
+    for copier, student in enumerate(complete_solutions(), start=1):
+        hand_in(course, f"{student}{COPIED}", copied(course, student, renamed_reordered_and_padded, copier))
     return course
+
+
+def copies() -> dict[str, str]:
+    """The copies in the class of `submitted`, and whose code each copies."""
+    return {COPY: ORIGINAL, PADDED_COPY: ORIGINAL,
+            **{f"{student}{COPIED}": student for student in complete_solutions()}}
+
+
+def copied(course: Course, student: str, disguise: Callable[[str, int], str], copier: int) -> NotebookNode:
+    """A student's notebook as handed in, each code cell they wrote (the graded ones, not as released) disguised by
+    the copier of that number."""
+    notebook = notebooks.read(course.notebook(ASSIGNMENT, "submitted", student))
+    released = notebooks.solution_cells(notebooks.read(course.notebook(ASSIGNMENT, "release")))
+    ungraded = notebooks.ungraded_exercises(notebook)
+    for cell_id, cell in notebooks.solution_cells(notebook).items():
+        if cell.cell_type == "code" and cell_id not in ungraded and cell.source != released[cell_id].source:
+            cell.source = disguise(cell.source, copier)
+    return notebook
+
+
+def hand_in(course: Course, student: str, notebook: NotebookNode) -> None:
+    path = course.notebook(ASSIGNMENT, "submitted", student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
 
 
 def _case(name: str, functions: dict[str, str]) -> synthetic.Case:

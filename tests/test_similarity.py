@@ -1,9 +1,10 @@
 """The similarity report, through `coursekit similarity` as an instructor runs it. On a class handed in
-(tests/copied_class.py): a copy with its variables renamed and its functions reordered and one padded with dead code
-are flagged, and only they; independent correct work is not; untouched releases pair with nobody; earlier years'
-submissions are compared with this year's only. On a small class autograded for real: the class report's "Similar
-code" section, read in headless Chromium, shows the pairs with their matching code, a hostile student's markup as
-text; a student's lone surrogate does not stop the report."""
+(tests/copied_class.py): a copy with its variables renamed and its functions reordered, one padded with dead code,
+and a copy of each complete solution written apart (tests/independent/), renamed, reordered and padded, are flagged,
+and only they; no pair of work written apart is, complete solutions or a few functions; untouched releases pair with
+nobody; earlier years' submissions are compared with this year's only. On a small class autograded for real: the class
+report's "Similar code" section, read in headless Chromium, shows the pairs with their matching code, a hostile
+student's markup as text; a student's lone surrogate does not stop the report."""
 from __future__ import annotations
 
 import itertools
@@ -47,28 +48,37 @@ def every_matching_pair(handed_in, class_code) -> list[similarity.Pair]:
 def test_the_disguised_and_the_padded_copies_are_flagged_and_only_they(handed_in):
     comparison = compared(handed_in)
     assert comparison.threshold == similarity.DEFAULT_THRESHOLD
-    assert {pair.students for pair in comparison.pairs} == {(PADDED_COPY, ORIGINAL), (ORIGINAL, COPY),
-                                                             (PADDED_COPY, COPY)}
-    padded, copy = comparison.pairs[0], comparison.pairs[1]
-    assert padded.students == (PADDED_COPY, ORIGINAL) and padded.score == 1.0  # however much dead code it adds
-    assert copy.students == (ORIGINAL, COPY) and min(copy.shares) > 0.9, copy.shares
+    copies = copied_class.copies()
+    assert len(copies) == len(copied_class.complete_solutions()) + 2 >= 8
+    pairs = {frozenset(pair.students): pair for pair in comparison.pairs}
+    assert set(pairs) == {frozenset((COPY, PADDED_COPY)), *(frozenset(pair) for pair in copies.items())}
+    padded, copy = pairs[frozenset((PADDED_COPY, ORIGINAL))], pairs[frozenset((ORIGINAL, COPY))]
+    assert padded.score == 1.0  # however much dead code it adds
+    assert min(copy.shares) > 0.9, copy.shares
     # the copy's functions are reordered: every cell holding several functions still matches
     several = {cell for cell, code in copied_class.ORIGINAL_CODE.items() if code.count("def ") > 1}
     assert several <= {match.cell for match in copy.cells}
+    # a copy of a whole notebook written apart, renamed, reordered and padded, matches nearly all of it
+    assert all(pairs[frozenset(pair)].score > 0.9 for pair in copies.items()), comparison.summary()
 
 
-def test_no_pair_of_independent_correct_work_is_flagged(every_matching_pair):
-    independent = {case.name for case in copied_class.independent_work()} | {ORIGINAL}
-    assert len(independent) > 40
-    alike = [pair for pair in every_matching_pair if set(pair.students) <= independent]
+def test_no_pair_of_work_written_apart_is_flagged(every_matching_pair):
+    written_apart = copied_class.written_apart()
+    assert len(written_apart) > 40
+    alike = [pair for pair in every_matching_pair if set(pair.students) <= written_apart]
     assert alike, "no two correct submissions share anything: the comparison compared nothing"
     assert max(pair.score for pair in alike) == 1.0  # a short function, found whole in a complete notebook
     assert not [pair.students for pair in alike
                 if pair.reaches(similarity.DEFAULT_THRESHOLD, similarity.LEAST_MATCHED)]
+    # complete solutions written apart share much more than the least match: the threshold keeps them apart
+    complete = set(copied_class.complete_work())
+    whole = [pair for pair in alike if set(pair.students) <= complete]
+    assert len(whole) == len(complete) * (len(complete) - 1) // 2
+    assert max(min(pair.matched_characters) for pair in whole) > 2 * similarity.LEAST_MATCHED
 
 
 def test_untouched_releases_pair_with_nobody(class_code, every_matching_pair):
-    assert len(class_code) == len(copied_class.independent_work()) + 5
+    assert len(class_code) == len(copied_class.written_apart()) + len(copied_class.copies()) + 2
     paired = set(itertools.chain.from_iterable(pair.students for pair in every_matching_pair))
     assert not paired & {synthetic.UNTOUCHED_RELEASE, UNTOUCHED_TWIN}
 

@@ -205,7 +205,7 @@ def test_students_of_the_same_id_in_earlier_folders_of_the_same_name_are_both_co
     for year in ["2023", "2024"]:
         hand_in(tmp_path / year / "tp1" / "bob", release, copied_class.original_code())
     comparison = similarity.compare_class(released, ASSIGNMENT, [tmp_path / "2023" / "tp1", tmp_path / "2024" / "tp1"],
-                                          threshold=0.6)
+                                          threshold=similarity.DEFAULT_THRESHOLD)
     assert comparison.earlier_students == 2
     assert [pair.students for pair in comparison.pairs] == [("ann", "2023/tp1/bob"), ("ann", "2024/tp1/bob")]
 
@@ -245,7 +245,7 @@ def test_only_the_most_similar_pairs_keep_their_code_and_the_others_are_listed(r
     for student in range(8):  # 28 pairs, all alike
         hand_in(released.folder(ASSIGNMENT, "submitted", f"student_{student}"), release,
                 copied_class.original_code())
-    comparison = similarity.compare_class(released, ASSIGNMENT, [], threshold=0.6)
+    comparison = similarity.compare_class(released, ASSIGNMENT, [], threshold=similarity.DEFAULT_THRESHOLD)
     assert len(comparison.pairs) == 28
     assert [bool(pair.cells) for pair in comparison.pairs] == [True] * similarity.PAIRS_WITH_CODE + [False] * 8
     assert similarity.Comparison.load(similarity.results_path(released, ASSIGNMENT)) == comparison
