@@ -32,7 +32,7 @@ from parallel_autograde import REPO_ROOT, synthetic_class  # bench/parallel_auto
 sys.path.insert(0, str(REPO_ROOT / "tests"))
 
 from coursekit import grades  # noqa: E402
-from coursekit.apps.autograde_app import read_log  # noqa: E402
+from coursekit.grading_log import read_log  # noqa: E402
 from coursekit.course import Course  # noqa: E402
 from coursekit.tp1 import ASSIGNMENT  # noqa: E402
 from dask_cluster import Cluster  # noqa: E402  (tests/dask_cluster.py: a scheduler and workers as processes)

@@ -23,7 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from coursekit import grades, synthetic, tp1  # noqa: E402
-from coursekit.apps.autograde_app import read_log  # noqa: E402
+from coursekit.grading_log import read_log  # noqa: E402
 from coursekit.course import Course  # noqa: E402
 from coursekit.tp1 import ASSIGNMENT  # noqa: E402
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from nbgrader.api import Gradebook
 
 from . import grades, intake, moodle
-from .apps.autograde_app import log_path, read_log
+from .grading_log import log_path, read_log
 from .course import Course
 
 NOTHING_HANDED_IN = "nothing handed in"

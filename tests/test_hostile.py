@@ -13,7 +13,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from coursekit import grades, notebooks
-from coursekit.apps.autograde_app import read_log
+from coursekit.grading_log import read_log
 from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT
 

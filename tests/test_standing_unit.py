@@ -10,8 +10,7 @@ from nbgrader.api import Base, Gradebook
 from sqlalchemy import create_engine
 
 from coursekit import intake, moodle, standing
-from coursekit.apps.autograde_app import log_path, write_log
-from coursekit.converters import SubmissionOutcome
+from coursekit.grading_log import SubmissionOutcome, log_path, write_log
 from coursekit.course import Course
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's add_submission

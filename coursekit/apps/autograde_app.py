@@ -3,14 +3,11 @@
 It takes nbgrader autograde's options (--force, --student, --log-level...) plus --workers,
 --notebook-timeout and --scheduler (a Dask scheduler's address: the notebooks then execute on its
 workers); it records each submission's outcome and time in reports/<assignment>/autograde_log.csv for
-the class report. That log is the class's record, merged run after run: a student's row is replaced only
-when a run grades or fails them again, so a run for one student (--student) or the rerun of an interrupted
-batch keeps the other students' times and failures. Interrupted (Ctrl-C), it keeps what it finished, says how
+the class report (coursekit/grading_log.py). Interrupted (Ctrl-C), it keeps what it finished, says how
 many submissions are left for the next run, and exits with status 130.
 """
 from __future__ import annotations
 
-import csv
 import logging
 import signal
 import sys
@@ -24,11 +21,11 @@ from nbgrader.converters import NbGraderException
 from sqlalchemy.exc import SAWarning
 from traitlets import default
 
-from .. import grades, sandbox
-from ..converters import SKIPPED, ParallelAutograde, SubmissionOutcome
+from .. import grades, sandbox, standing
+from ..grading_log import SKIPPED, SubmissionOutcome, graded_now, log_path, write_log
+from ..converters import ParallelAutograde
 from ..course import Course
 
-LOG_COLUMNS = ["student", "graded", "seconds", "message"]
 INTERRUPTED = 128 + signal.SIGINT  # the exit status of a program stopped by Ctrl-C, as shells report it
 
 
@@ -71,6 +68,9 @@ class ParallelAutogradeApp(AutogradeApp):
         log = log_path(Path(self.coursedir.root), self.coursedir.assignment_id)
         write_log(log, outcomes)
         print(outcome_table(self.coursedir, self.coursedir.assignment_id, outcomes))
+        elsewhere = not_graded_elsewhere(Course(Path(self.coursedir.root)), self.coursedir.assignment_id, outcomes)
+        if elsewhere:
+            print(elsewhere)
         print(f"Outcomes and times: {log}")
         handled = [outcome for outcome in outcomes if outcome.message != SKIPPED]
         if handled:
@@ -85,45 +85,6 @@ class ParallelAutogradeApp(AutogradeApp):
         if not all(outcome.graded for outcome in outcomes):
             sys.exit(1)
 
-
-
-def log_path(course_root: Path, assignment: str) -> Path:
-    """Where an assignment's grading log is kept, for the class report: reports/<assignment>/autograde_log.csv."""
-    return course_root / "reports" / assignment / "autograde_log.csv"
-
-
-def write_log(path: Path, outcomes: list[SubmissionOutcome]) -> None:
-    """Merge a run's outcomes into the log (see merged_log), written whole to a file renamed over the old one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = merged_log(read_log(path) if path.is_file() else [], outcomes)
-    partial = path.with_name(f".{path.name}.partial")
-    with partial.open("w", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(LOG_COLUMNS)
-        for outcome in rows:
-            writer.writerow([outcome.student, int(outcome.graded), f"{outcome.seconds:.2f}", outcome.message])
-    partial.replace(path)
-
-
-def merged_log(logged: list[SubmissionOutcome], outcomes: list[SubmissionOutcome]) -> list[SubmissionOutcome]:
-    """The log's rows once a run's outcomes are merged in, by student: a row is replaced by an outcome that graded
-    or failed its student; an "already graded: skipped" outcome only fills in a student the log does not have."""
-    rows = {outcome.student: outcome for outcome in logged}
-    for outcome in outcomes:
-        if outcome.message != SKIPPED or outcome.student not in rows:
-            rows[outcome.student] = outcome
-    return sorted(rows.values(), key=lambda outcome: outcome.student)
-
-
-def graded_now(outcomes: list[SubmissionOutcome]) -> list[SubmissionOutcome]:
-    """The outcomes of the submissions a run graded, not those it skipped as already graded."""
-    return [outcome for outcome in outcomes if outcome.graded and outcome.message != SKIPPED]
-
-
-def read_log(path: Path) -> list[SubmissionOutcome]:
-    with path.open(newline="") as file:
-        return [SubmissionOutcome(row["student"], row["graded"] == "1", float(row["seconds"]), row["message"])
-                for row in csv.DictReader(file)]
 
 
 def outcome_table(coursedir, assignment: str, outcomes: list[SubmissionOutcome]) -> str:
@@ -153,6 +114,16 @@ def outcome_table(coursedir, assignment: str, outcomes: list[SubmissionOutcome])
                          f"{'; '.join(notes)}")
     lines.append(count_line(outcomes))
     return "\n".join(lines)
+
+
+def not_graded_elsewhere(course: Course, assignment: str, outcomes: list[SubmissionOutcome]) -> str:
+    """The students of the class this batch did not handle who have no grade, with why (refused at intake, nothing
+    handed in, failed in an earlier run): the table's students are not the whole class."""
+    handled = {outcome.student for outcome in outcomes}
+    others = [known for known in standing.class_standings(course, assignment)
+              if known.grade is None and known.student not in handled]
+    return "\n".join([f"Not graded, from the intake and earlier runs ({len(others)}):",
+                      *(f"  {known.student:<30} {known.why_not_graded}" for known in others)]) if others else ""
 
 
 def count_line(outcomes: list[SubmissionOutcome]) -> str:

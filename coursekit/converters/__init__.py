@@ -1,4 +1,4 @@
 """The course's nbgrader converters: nbgrader's own, with one step done differently."""
-from .parallel_autograde import SKIPPED, ParallelAutograde, SubmissionOutcome
+from .parallel_autograde import ParallelAutograde
 
-__all__ = ["SKIPPED", "ParallelAutograde", "SubmissionOutcome"]
+__all__ = ["ParallelAutograde"]

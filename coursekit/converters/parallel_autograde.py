@@ -45,6 +45,7 @@ from traitlets import Integer, Unicode, default
 from .. import backup, nbgrader_internals, sandbox, untrusted
 from ..cluster import ClusterFault, ClusterRunner, ClusterUnavailable
 from ..course import gradebook_unreachable
+from ..grading_log import SKIPPED, SubmissionOutcome
 from ..intake import IntakeBounds
 from ..preprocessors import SafeExecute
 from ..runners import LocalRunner
@@ -52,17 +53,6 @@ from ..runners import LocalRunner
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LOCK_FILE = ".coursekit-autograde.lock"  # in autograded/: held by the batch grading the course
 POLL_SECONDS = 0.2  # how often a batch waiting for executions looks whether it was asked to stop
-SKIPPED = "already graded: skipped"  # the outcome of a submission a batch found graded and left alone
-
-
-@dataclass(frozen=True)
-class SubmissionOutcome:
-    """What became of one student's submission in a batch."""
-
-    student: str
-    graded: bool
-    seconds: float  # the notebooks' execution, kernel start included
-    message: str = ""  # why it failed, in one line
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 pure logic on outcomes built here, no kernel, no gradebook."""
 from __future__ import annotations
 
-from coursekit.apps.autograde_app import SKIPPED, count_line, merged_log, read_log, write_log
-from coursekit.converters import SubmissionOutcome
+from coursekit.apps.autograde_app import count_line
+from coursekit.grading_log import SKIPPED, SubmissionOutcome, merged_log, read_log, write_log
 
 FIRST_RUN = [SubmissionOutcome("ada", True, 3.25), SubmissionOutcome("bob", False, 0.5, "NotJSONError: broken"),
              SubmissionOutcome("cy", True, 2.75)]

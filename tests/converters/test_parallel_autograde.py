@@ -16,7 +16,7 @@ from nbgrader.api import Gradebook
 from background_batch import (NO_TIME_LIMIT, Batch, hand_in_a_hanging_notebook, has_autograded_scores, running,
                               wait_until)
 from coursekit import grades, notebooks, synthetic, untrusted
-from coursekit.apps.autograde_app import read_log
+from coursekit.grading_log import read_log
 from coursekit.converters.parallel_autograde import unfinished_marker
 from coursekit.course import CommandError, Course
 from coursekit.tp1 import ASSIGNMENT
