@@ -97,12 +97,13 @@ def grade_table(course: Course) -> str:
     cells that lost points, or why they were not graded."""
     lines = [f"{'student':<8} {'name':<28} {'grade':>13}  {'status':<11}  "
              "test cells that lost points, or why not graded"]
+    class_grades = grades.class_grades(course, ASSIGNMENT)
     for standing in standing_.class_standings(course, ASSIGNMENT):
         if standing.grade:
             grade = standing.grade.points()
             handed_in = grades.handed_in_as(course, ASSIGNMENT, standing.student)
-            note = (f"{handed_in}: nothing of the student's in it" if handed_in else ", ".join(sorted(
-                grades.cells_losing_points(grades.notebook_grades(course, ASSIGNMENT, standing.student)))) or "-")
+            note = (f"{handed_in}: nothing of the student's in it" if handed_in
+                    else ", ".join(sorted(grades.cells_losing_points(class_grades[standing.student]))) or "-")
         else:
             grade, note = "-", standing.why_not_graded
         lines.append(f"{standing.student:<8} {standing.name:<28} {grade:>13}  {standing.status:<11}  {note}")

@@ -164,7 +164,7 @@ def test_each_assignment_has_its_own_class_report(two_assignments, course):
     second = (course.root / "reports" / SECOND / "class_report.html").read_text()
     assert "vectors: test_row_norms" in second
     assert "row_norms([[#, #]]) should be [#]" in second
-    assert "3 students graded" in second
+    assert "3 students: 3 graded (" in second
 
 
 def test_the_self_check_runs_every_notebook_of_any_assignment(course, tmp_path):
