@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy  # noqa: E402
 from matplotlib.ticker import MaxNLocator, MultipleLocator  # noqa: E402
 from nbformat import NotebookNode  # noqa: E402
+from nbgrader.api import Gradebook  # noqa: E402
 
 from . import grades, notebooks, similarity  # noqa: E402
 from .converters.parallel_autograde import unfinished_marker  # noqa: E402
@@ -52,6 +53,7 @@ class ClassGrades:
     cells: dict[str, dict[str, grades.CellGrade]]  # each graded student's cells, by cell label
     failures: dict[tuple[str, str], list[str]]  # (test cell, message with numbers blanked) -> the students it told
     seconds: dict[str, float]  # grading time of each submission, when the log has it
+    handed_in_as: dict[str, str]  # the students who handed the release back untouched, or another notebook
 
     @classmethod
     def read(cls, course: Course, assignment: str) -> ClassGrades:
@@ -60,13 +62,18 @@ class ClassGrades:
         graded = {standing.student for standing in standings if standing.grade}
         cells = {student: cells for student, cells in grades.class_grades(course, assignment).items()
                  if student in graded}
-        failures = collections.defaultdict(list)
+        with Gradebook(course.db_url) as gradebook:
+            released = {name: grades.released_sources(gradebook, name, assignment) for name in names}
+        failures, handed_in_as = collections.defaultdict(list), {}
         for student, name in itertools.product(cells, names):
             path = course.notebook(assignment, "autograded", student, name)
             if not path.is_file():  # a notebook the student did not hand in
                 continue
             losing_points = grades.cells_losing_points(cells[student])
-            for cell_id, cell in notebooks.test_cells(notebooks.read(path)).items():
+            autograded = notebooks.read(path)
+            if said := notebooks.handed_in_as(autograded, released[name]):
+                handed_in_as.setdefault(student, said)
+            for cell_id, cell in notebooks.test_cells(autograded).items():
                 label = grades.cell_label(name, cell_id, len(names))
                 message = failure_message(cell, label in losing_points)
                 if message:
@@ -74,7 +81,7 @@ class ClassGrades:
         log = log_path(course.root, assignment)
         return cls(standings, cells, dict(failures),
                    {outcome.student: outcome.seconds for outcome in (read_log(log) if log.is_file() else [])
-                    if outcome.graded and outcome.student in cells})
+                    if outcome.graded and outcome.student in cells}, handed_in_as)
 
     @property
     def graded(self) -> list[Standing]:
@@ -395,7 +402,8 @@ def _roster(graded: ClassGrades, feedback: dict[str, str]) -> str:
             rows.append([_isolated(standing.student), _isolated(standing.name), "—", status,
                          html.escape(standing.why_not_graded), ""])
             continue
-        what = _tests_that_lost_points(graded.cells[standing.student])
+        what = (f"{graded.handed_in_as[standing.student]}: nothing of the student's in it"
+                if standing.student in graded.handed_in_as else _tests_that_lost_points(graded.cells[standing.student]))
         if grade.awaiting:
             what += f"; to grade: {_counted(len(grade.awaiting), 'written answer')} ({grade.awaiting_points:g} points)"
         rows.append([_isolated(standing.student), _isolated(standing.name), html.escape(grade.points()), status, what,
