@@ -3,8 +3,11 @@
 A test suite is a classifier over submissions. Its mutation score is the share of the corpus's
 mistakes it catches, each in the test cell that concerns it and with feedback naming it; its
 false-failure rate is the share of runs in which correct work (the reference and the correct
-alternatives, at many seeds) lost a point. Mistakes are graded by nbgrader for real; the seed
-sweep of the correct work runs in-process (inprocess.py).
+alternatives, at many seeds) lost a point. Each test cell judges its own function, so the report also
+counts the collateral losses: the mistakes that cost points outside the test cells of the function
+they are in (a case's own functions are those its file writes), and the cells of correct functions
+(those a mistake leaves as the reference) that lose points, which should be none. Mistakes are graded
+by nbgrader for real; the seed sweep of the correct work runs in-process (inprocess.py).
 """
 from __future__ import annotations
 
@@ -32,6 +35,20 @@ class Outcome:
         """Lost points in each cell that concerns the mistake, with feedback that names it."""
         return all(cell in self.cells_losing_points and mention in self.feedback.get(cell, "")
                    for cell, mention in self.case.feedback_mentions.items())
+
+
+def own_test_cells(case: synthetic.Case, tested: dict[str, str]) -> frozenset[str]:
+    """The test cells that judge the functions a case writes, from the function each test cell judges."""
+    return frozenset(cell_id for cell_id, function in tested.items() if function in case.functions)
+
+
+def collateral_losses(outcomes: list[Outcome], tested: dict[str, str]) -> dict[str, frozenset[str]]:
+    """The test cells of correct functions that lost points, by case: for a mistake, those outside the test cells of
+    the functions it writes (the others are the reference's); for correct work, every cell that lost points."""
+    losses = {outcome.case.name: outcome.cells_losing_points
+              - (own_test_cells(outcome.case, tested) if outcome.case.loses_points_in else frozenset())
+              for outcome in outcomes}
+    return {name: cells for name, cells in losses.items() if cells}
 
 
 def feedback_by_test_cell(autograded: NotebookNode) -> dict[str, str]:
@@ -84,6 +101,9 @@ def format_report(master: NotebookNode, outcomes: list[Outcome], runs: dict[str,
               if any(run.scores[cell_id] < maximum for cell_id, maximum in points.items())]
     failed += [outcome.case.name for outcome in correct_outcomes if outcome.cells_losing_points]
     total_runs = sum(len(case_runs) for case_runs in runs.values()) + len(correct_outcomes)
+    collateral = collateral_losses(outcomes, notebooks.tested_functions(master))
+    mistakes_outside = {outcome.case.name: collateral[outcome.case.name] for outcome in mistakes
+                        if outcome.case.name in collateral}
     lines += [
         "",
         f"Mutation score: {len(caught)}/{len(mistakes)} mistakes caught in their own test cell with feedback "
@@ -92,5 +112,13 @@ def format_report(master: NotebookNode, outcomes: list[Outcome], runs: dict[str,
         f"({100 * len(failed) / total_runs:.1f}%): the reference and {len(runs) - 1} correct alternatives, "
         f"{seeds} seeds each in-process, and once each through nbgrader"
         + (f"; failed: {', '.join(sorted(set(failed)))}" if failed else ""),
+        f"Collateral losses: {len(mistakes_outside)}/{len(mistakes)} mistakes lose points outside the test cells of "
+        "their own function" + (f": {_cells_by_case(mistakes_outside)}" if mistakes_outside else ""),
+        f"Cells of correct functions that lost points: {sum(len(cells) for cells in collateral.values())} (target 0)"
+        + (f": {_cells_by_case(collateral)}" if collateral else ""),
     ]
     return "\n".join(lines)
+
+
+def _cells_by_case(cells: dict[str, frozenset[str]]) -> str:
+    return ", ".join(f"{name} ({', '.join(sorted(cells[name]))})" for name in sorted(cells))

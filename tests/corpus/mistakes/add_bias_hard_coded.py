@@ -1,6 +1,6 @@
 """add_bias that returns the visible test's expected answer instead of computing it."""
 
-LOSES_POINTS_IN = ["test_add_bias", "test_random_relu_features", "test_circles_accuracy"]
+LOSES_POINTS_IN = ["test_add_bias"]
 FEEDBACK_MENTIONS = {"test_add_bias": "should have shape (7, 5)"}
 
 

@@ -1,6 +1,6 @@
 """add_bias that puts the column of ones first instead of last."""
 
-LOSES_POINTS_IN = ["test_add_bias", "test_random_relu_features"]
+LOSES_POINTS_IN = ["test_add_bias"]
 FEEDBACK_MENTIONS = {"test_add_bias": "last column"}
 
 

@@ -1,6 +1,6 @@
 """SGD recording the loss of the notebook's global training set, cross_entropy(W, Phi_train, t_train), instead of its own data."""
 
-LOSES_POINTS_IN = ["test_sgd"]
+LOSES_POINTS_IN = ["test_sgd", "test_sgd_decay"]
 FEEDBACK_MENTIONS = {"test_sgd": "training loss of the returned W"}
 
 

@@ -1,6 +1,6 @@
 """SGD sizing its initial W from the notebook's global Phi_train instead of its argument Phi."""
 
-LOSES_POINTS_IN = ["test_sgd"]
+LOSES_POINTS_IN = ["test_sgd", "test_sgd_decay"]
 FEEDBACK_MENTIONS = {"test_sgd": "Phi_train"}
 
 
