@@ -339,16 +339,16 @@ class JudgeNamespace(dict):
         """After each cell: the names a test bound over the kernel's functions are the kernel's again, and only names
         looked up in the next cell can be lent (a test that lent a function and left it bound, the student's having
         gone from the kernel meanwhile, must not lend it to every later call, nor call it in place of the
-        student's)."""
-        for name, function in self.functions.items():
-            bound = dict.get(self, name)
-            if bound is not None and bound is not function:
+        student's). A kernel's function a test put back goes too: bound, it would be found in the judge by the next
+        cell, which could then not lend a function in its place, nor see the kernel's function redefined."""
+        for name in self.functions:
+            if dict.__contains__(self, name):
                 del self[name]
         self.functions.clear()
 
     def lent(self) -> dict:
         """The judge's functions bound under the names of the kernel's: the kernel's code calls them instead while a
-        call runs (a test's `with HiddenReference.in_place_of_students():`). Only names the tests looked up in the
+        call runs (a test's `with HiddenReference.in_place_of_students(judged=...):`). Only names the tests looked up in the
         kernel themselves count (`functions`), never a name the kernel's replies mention."""
         return {name: function for name in self.functions if (function := dict.get(self, name)) is not None
                 and function is not self.functions[name] and callable(function)

@@ -106,6 +106,19 @@ def test_a_function_the_test_lends_under_a_students_name_is_called_back_while_th
     assert kernel.run("print(sgd(np.ones(2)).tolist())")["stdout"] == "[1.0, 1.0]\n"
 
 
+def test_a_students_function_a_test_put_back_can_be_lent_over_again_in_the_next_cell(kernel):
+    """A test that lends a reference and then binds the student's function back (as a notebook run in one namespace
+    must) leaves nothing bound: the next cell looks the student's function up again, and can lend again."""
+    kernel.define("def gradient(W):\n    return W * 0\ndef sgd(W):\n    return W - gradient(W)")
+    lend_then_put_back = ("def reference(W):\n    return W * 2\n"
+                          "saved = globals()['gradient']\nglobals()['gradient'] = reference\n"
+                          "print(sgd(np.ones(2)).tolist())\nglobals()['gradient'] = saved")
+    assert kernel.run(lend_then_put_back)["stdout"] == "[-1.0, -1.0]\n"
+    assert kernel.run(lend_then_put_back)["stdout"] == "[-1.0, -1.0]\n"  # lent again, not the student's
+    kernel.define("def gradient(W):\n    return W * 3")
+    assert kernel.run("print(gradient(np.ones(2)).tolist())")["stdout"] == "[3.0, 3.0]\n"  # redefined: seen
+
+
 def test_a_function_handed_to_the_student_stays_in_the_judge_and_may_call_the_student_back(kernel):
     kernel.define("def loss(W):\n    return float(np.sum(W ** 2))\n"
                   "def numerical_gradient(f, W, eps=1e-5):\n"
