@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.sync_api import Browser, BrowserContext
+
 # Seconds the formgrader's server may take to start, or to serve a page: a hang guard, never a measured time.
 SERVER_TIMEOUT = 600
 
@@ -23,6 +25,32 @@ SERVER_TIMEOUT = 600
 class JupyterServer:
     url: str
     token: str
+
+
+MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"  # where the formgrader's own pages load it from
+
+
+def logged_in(browser: Browser, server: JupyterServer, viewport: dict) -> BrowserContext:
+    """The instructor, logged in to Jupyter with the token, in a browser context of their own with no internet (the
+    formgrader's MathJax fails at once): the login cookie and the _xsrf cookie are set."""
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(SERVER_TIMEOUT * 1000)  # instead of Playwright's 30 s
+    context.route(f"{MATHJAX}**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(f"{server.url}/login?next=/formgrader/")
+    page.fill("#password_input", server.token)
+    page.click("#login_submit")
+    page.wait_for_url(lambda url: "/formgrader/" in url)
+    assert any(cookie["name"] == "_xsrf" for cookie in context.cookies()), "no _xsrf cookie after logging in"
+    page.close()
+    return context
+
+
+def submission_views(instructor: BrowserContext, server: JupyterServer, assignment: str, notebook: str) -> dict[str, str]:
+    """The URL of each student's manual-grading view, as the formgrader's Manual Grading list links them."""
+    listing = instructor.request.get(f"{server.url}/formgrader/api/submitted_notebooks/{assignment}/{notebook}")
+    assert listing.ok, listing.text()
+    return {entry["student"]: f"{server.url}/formgrader/submissions/{entry['id']}/" for entry in listing.json()}
 
 
 def free_port() -> int:

@@ -21,12 +21,11 @@ from coursekit.course import Course
 from coursekit.tp1 import ASSIGNMENT, NOTEBOOK
 
 from conftest import SCREEN
-from formgrader_server import SERVER_TIMEOUT, JupyterServer
+from formgrader_server import JupyterServer, logged_in, submission_views
 from formgrader_server import running as jupyter_server_in
 from hostile.batch import HONEST_STUDENTS
 from hostile.cases import MARKER, MARKUP_CASES, PROBE, WRITTEN_FILE
 
-MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"  # where the formgrader's own pages load it from
 
 
 @dataclass
@@ -202,17 +201,7 @@ def jupyter_server(hostile_feedback, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def instructor(browser: Browser, jupyter_server: JupyterServer):
-    """The instructor, logged in to Jupyter with the token: the login cookie and the _xsrf cookie are set."""
-    context = browser.new_context(viewport=SCREEN)
-    context.set_default_timeout(SERVER_TIMEOUT * 1000)  # instead of Playwright's 30 s
-    context.route(f"{MATHJAX}**", lambda route: route.abort())
-    page = context.new_page()
-    page.goto(f"{jupyter_server.url}/login?next=/formgrader/gradebook/{ASSIGNMENT}/{NOTEBOOK}")
-    page.fill("#password_input", jupyter_server.token)
-    page.click("#login_submit")
-    page.wait_for_url(f"**/formgrader/gradebook/{ASSIGNMENT}/{NOTEBOOK}")
-    assert any(cookie["name"] == "_xsrf" for cookie in context.cookies()), "no _xsrf cookie after logging in"
-    page.close()
+    context = logged_in(browser, jupyter_server, SCREEN)
     yield context
     context.close()
 
@@ -221,17 +210,10 @@ def written_answers(notebook) -> set[str]:
     return {cell_id for cell_id, cell in notebooks.solution_cells(notebook).items() if cell.cell_type == "markdown"}
 
 
-def submission_views(instructor: BrowserContext, server: JupyterServer) -> dict[str, str]:
-    """The URL of each student's manual-grading view, as the formgrader's Manual Grading list links them."""
-    listing = instructor.request.get(f"{server.url}/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{NOTEBOOK}")
-    assert listing.ok, listing.text()
-    return {entry["student"]: f"{server.url}/formgrader/submissions/{entry['id']}/" for entry in listing.json()}
-
-
 def test_the_formgraders_manual_grading_view_runs_nothing_with_the_instructors_rights(
         hostile_feedback, instructor, jupyter_server, master):
     formula = longest_formula(master)
-    views = submission_views(instructor, jupyter_server)
+    views = submission_views(instructor, jupyter_server, ASSIGNMENT, NOTEBOOK)
     problems = {}
     written = set()
     for student in [*MARKUP_CASES, HONEST_STUDENTS[0]]:
