@@ -86,10 +86,13 @@ UNTOUCHED, ANOTHER_NOTEBOOK = "untouched", "another notebook"
 
 
 def handed_in_as(notebook: NotebookNode, released: dict[str, str]) -> str | None:
-    """Whether a submission is the release handed back with nothing written (UNTOUCHED), or a notebook that has none
-    of its solution cells (ANOTHER_NOTEBOOK), from the released source of each solution cell by grade id; else
-    None."""
+    """Whether an autograded submission is the release handed back with nothing written (UNTOUCHED), or a notebook
+    that has none of its solution cells (ANOTHER_NOTEBOOK), from the released source of each solution cell by grade
+    id; else None. Never while a test cell passed: work written in cells of the student's own earns points too."""
     written = solution_cells(notebook)
+    if any(not any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+           for cell in test_cells(notebook).values()):
+        return None
     if not set(written) & set(released):
         return ANOTHER_NOTEBOOK
     if all(written[cell_id].source.strip() == source.strip() for cell_id, source in released.items()

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from nbformat.v4 import new_markdown_cell, new_notebook
 
 from coursekit.formulas import LONGEST, mathml
-from coursekit.preprocessors.make_inert import inert_markdown
+from coursekit.preprocessors.make_inert import (LONGEST_MARKDOWN, MARKDOWN_PER_NOTEBOOK, MakeInert,
+                                                 inert_markdown)
 
 TAG = re.compile(r"<([a-z]+)")
 
@@ -61,3 +63,27 @@ def test_a_marker_written_in_markdown_stays_text():
     assert "<math" in first
     guessed = "formula" + "0" * 16 + "n0"
     assert guessed in inert_markdown(f"{guessed} and $y$", {})
+
+
+def test_every_formula_of_a_cell_is_its_own_however_many():
+    rendered = inert_markdown(" ".join(f"$a_{{{index}}}$" for index in range(12)), {})
+    subscripts = re.findall(r"<msub><mi>a</mi><mrow><mn>([0-9]+)</mn></mrow></msub>", rendered)
+    assert subscripts == [str(index) for index in range(12)]
+
+
+def test_a_formula_within_a_tag_stays_tex_inside_its_attribute():
+    rendered = inert_markdown("![Figure: $x$ see](data:image/png;base64,AAAA)", {})
+    assert 'alt="Figure: $x$ see"' in rendered and "<math" not in rendered
+
+
+def test_markdown_past_its_bounds_is_shown_as_text_not_rendered():
+    """The renderer and the cleaner take time in the square of some inputs' length: past a cell's bound, and past the
+    notebook's budget, markdown is shown as escaped text, so that one student cannot hold up the class's feedback."""
+    long = "<ul><li>" * (LONGEST_MARKDOWN // 8 + 1)
+    assert inert_markdown(long, {}).startswith("<div><pre>&lt;ul&gt;")
+    inert = MakeInert()
+    cells = [new_markdown_cell("$x$ " * (LONGEST_MARKDOWN // 4 - 1)) for _ in range(MARKDOWN_PER_NOTEBOOK
+                                                                                      // LONGEST_MARKDOWN + 2)]
+    notebook, _ = inert.preprocess(new_notebook(cells=cells), {})
+    rendered = [cell.source.startswith("<div><p>") for cell in notebook.cells]
+    assert rendered[0] and not rendered[-1] and rendered == sorted(rendered, reverse=True)

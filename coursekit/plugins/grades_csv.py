@@ -27,6 +27,7 @@ from .. import standing as standing_
 from ..course import Course
 
 IDENTITY = ["assignment", "student_id", "last_name", "first_name", "email"]
+FORMULA_STARTS = set("=+-@\t\r")
 TOTALS = ["raw_score", "late_submission_penalty", "score", "max_score", "status", "why_not_graded"]
 
 
@@ -51,14 +52,19 @@ class GradesCsvExportPlugin(CourseExportPlugin):
                        if not self.assignment or assignment.name in map(str, self.assignment)]
         columns = IDENTITY + self.cell_columns(assignments) + TOTALS
         self.log.info("Exporting the grades of %d assignments to %s", len(assignments), destination)
-        with open(destination, "w", newline="") as file:
+        # Written whole to a file renamed over the old one: an export that fails leaves the last one as it was. A
+        # student id from a folder's name may hold bytes that are not UTF-8: escaped.
+        partial = Path(destination).with_name(f".{Path(destination).name}.partial")
+        with open(partial, "w", newline="", encoding="utf-8", errors="backslashreplace") as file:
             writer = csv.DictWriter(file, fieldnames=columns, restval="")
             writer.writeheader()
             for assignment in assignments:
                 students = {student.id: student for student in gradebook.students}
                 for known in standing_.class_standings(self.course(), assignment.name, gradebook):
                     if not self.student or known.student in map(str, self.student):
-                        writer.writerow(self._row(gradebook, assignment, known, students.get(known.student)))
+                        row = self._row(gradebook, assignment, known, students.get(known.student))
+                        writer.writerow({column: _inert(value) for column, value in row.items()})
+        partial.replace(destination)
 
     def cell_columns(self, assignments: list) -> list[str]:
         """The columns between the identity and the totals: none here."""
@@ -79,6 +85,12 @@ class GradesCsvExportPlugin(CourseExportPlugin):
         submission = gradebook.find_submission(assignment.name, known.student)
         return {**row, **self.cell_scores(submission), "raw_score": submission.score,
                 "late_submission_penalty": submission.late_submission_penalty or 0.0, "score": known.grade.score}
+
+
+def _inert(value):
+    """A value a spreadsheet shows as text: a text starting as a formula would (`=HYPERLINK(...)`, `+`, `-`, `@`, a tab
+    or a carriage return: a student id or name is the student's) gets a `'` before it, which spreadsheets hide."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
 
 
 def column(assignment: str, notebook: str, cell: str) -> str:

@@ -18,6 +18,8 @@ images (an SVG in an <img> runs no script).
 """
 from __future__ import annotations
 
+import html
+import re
 import secrets
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
@@ -27,6 +29,11 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .. import formulas, inert
 
+# Beyond these, a cell's markdown is shown as text and its formulas as TeX: a page is built for each student in turn,
+# so one student's markdown must not hold up the class (the course's longest markdown cell has 2,751 characters).
+LONGEST_MARKDOWN = 32_000
+MARKDOWN_PER_NOTEBOOK = 512_000  # at most about 20 s of rendering, for the worst markdown measured
+MOST_FORMULAS = 1_000
 SHOWN_AS_IS = {"text/plain", "image/png", "image/jpeg", "image/svg+xml"}  # escaped or as images
 IMAGES = {"image/png", "image/jpeg", "image/svg+xml"}
 
@@ -34,79 +41,103 @@ IMAGES = {"image/png", "image/jpeg", "image/svg+xml"}
 class MakeInert(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         nb.metadata.pop("widgets", None)  # widget state, which a page's widget manager would run
+        self._markdown_left = MARKDOWN_PER_NOTEBOOK
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int) -> tuple[NotebookNode, dict]:
         if cell.cell_type == "markdown":
-            cell.source = inert_markdown(cell.source, cell.get("attachments", {}))
+            cell.source = self._markdown(cell.source, cell.get("attachments", {}))
         elif cell.cell_type == "raw":
             cell.source = inert.clean(cell.source)
         elif cell.cell_type == "code":
             cell.execution_count = _number(cell.get("execution_count"))
-            cell.outputs = [_inert_output(output) for output in cell.get("outputs", [])]
+            cell.outputs = [self._inert_output(output) for output in cell.get("outputs", [])]
         return cell, resources
+
+    def _markdown(self, source: str, attachments: dict) -> str:
+        """inert_markdown, or the markdown as text once the notebook's markdown has used up its budget."""
+        self._markdown_left -= len(source)
+        return inert_markdown(source, attachments) if self._markdown_left >= 0 else _as_text(source)
+
+    def _inert_output(self, output: NotebookNode) -> NotebookNode:
+        if output.output_type not in ("display_data", "execute_result"):
+            return output  # streams and errors: nbconvert escapes their text
+        data = {}
+        for kind, value in output.get("data", {}).items():
+            if not isinstance(value, str):
+                continue
+            if kind in SHOWN_AS_IS:
+                data[kind] = value
+            elif kind == "text/html":
+                data[kind] = inert.clean(value)
+            elif kind == "text/markdown":
+                data[kind] = self._markdown(value, {})
+            elif kind == "text/latex":  # typeset here, as markdown's formulas are; an HTML output of its own first
+                data.setdefault("text/html", self._markdown(value, {}))
+        output.data = data
+        output.metadata = _image_metadata(output.get("metadata", {}))
+        if "execution_count" in output:
+            output.execution_count = _number(output.execution_count)
+        return output
 
 
 def inert_markdown(source: str, attachments: dict) -> str:
     """Markdown that renders as the clean HTML of this markdown, its formulas typeset.
 
     Rendered with nbconvert's own renderer (attachments embedded as data: images), each formula left as a marker,
-    cleaned, then each marker replaced with the formula's MathML, cleaned by its own allow-list (the page's does not
-    let MathML through); put on one line in a <div>: a CommonMark HTML block, which ends at a blank line only and
-    renders verbatim. Line breaks become character references, which the browser reads back as line breaks (in
-    <pre> too).
+    cleaned, then each marker in the text replaced with the formula's MathML, cleaned by its own allow-list (the page's
+    does not let MathML through), and each marker within a tag (an image's alt text) with the formula's TeX; put on one
+    line in a <div>: a CommonMark HTML block, which ends at a blank line only and renders verbatim. Line breaks become
+    character references, which the browser reads back as line breaks (in <pre> too). Markdown longer than
+    LONGEST_MARKDOWN is shown as text: the renderer and the cleaner take time in the square of some inputs' length.
     """
+    if len(source) > LONGEST_MARKDOWN:
+        return _as_text(source)
     renderer = _FormulasAsMarkers(escape=False, attachments=attachments, exclude_anchor_links=True)
-    clean = inert.clean(MarkdownWithMath(renderer=renderer).render(source))
-    for marker, formula in renderer.formulas.items():
-        clean = clean.replace(marker, formula)
+    return _html_block(renderer.typeset(inert.clean(MarkdownWithMath(renderer=renderer).render(source))))
+
+
+def _as_text(source: str) -> str:
+    return _html_block(f"<pre>{html.escape(source)}</pre>")
+
+
+def _html_block(clean: str) -> str:
     return "<div>" + clean.replace("\r", "&#13;").replace("\n", "&#10;") + "</div>"
 
 
 class _FormulasAsMarkers(IPythonRenderer):
-    """nbconvert's renderer, each formula rendered as a marker no markdown can forge (a random word, new each time)
-    and kept aside as MathML."""
+    """nbconvert's renderer, each formula rendered as a marker no markdown can forge (a random word, new each time,
+    ended by its number and an `x`) and kept aside; the first MOST_FORMULAS typeset, the others shown as TeX."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.formulas: dict[str, str] = {}
-        self._nonce = secrets.token_hex(8)
+        self.formulas: list[tuple[str, bool]] = []  # (TeX, display)
+        self._marker = re.compile(f"formula{secrets.token_hex(8)}n([0-9]+)x")
 
-    def _marker(self, formula: str) -> str:
-        marker = f"formula{self._nonce}n{len(self.formulas)}"
-        self.formulas[marker] = formula
-        return marker
+    def _kept(self, tex: str, display: bool) -> str:
+        self.formulas.append((tex, display))
+        return self._marker.pattern.replace("([0-9]+)", str(len(self.formulas) - 1))
 
     def inline_math(self, body: str) -> str:
-        return self._marker(formulas.mathml(body))
+        return self._kept(body, False)
 
     def block_math(self, body: str) -> str:
-        return self._marker(formulas.mathml(body, display=True))
+        return self._kept(body, True)
 
     def latex_environment(self, name: str, body: str) -> str:
-        return self._marker(formulas.mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True))
+        return self._kept(f"\\begin{{{name}}}{body}\\end{{{name}}}", True)
 
-
-def _inert_output(output: NotebookNode) -> NotebookNode:
-    if output.output_type not in ("display_data", "execute_result"):
-        return output  # streams and errors: nbconvert escapes their text
-    data = {}
-    for kind, value in output.get("data", {}).items():
-        if not isinstance(value, str):
-            continue
-        if kind in SHOWN_AS_IS:
-            data[kind] = value
-        elif kind == "text/html":
-            data[kind] = inert.clean(value)
-        elif kind == "text/markdown":
-            data[kind] = inert_markdown(value, {})
-        elif kind == "text/latex":  # typeset here, as markdown's formulas are; an HTML output of its own comes first
-            data.setdefault("text/html", inert_markdown(value, {}))
-    output.data = data
-    output.metadata = _image_metadata(output.get("metadata", {}))
-    if "execution_count" in output:
-        output.execution_count = _number(output.execution_count)
-    return output
+    def typeset(self, clean: str) -> str:
+        """The clean HTML with its markers replaced, in one pass."""
+        def formula(marker: re.Match) -> str:
+            index = int(marker[1])
+            tex, display = self.formulas[index]
+            delimiter = "$$" if display else "$"
+            within_a_tag = clean.rfind("<", 0, marker.start()) > clean.rfind(">", 0, marker.start())
+            if within_a_tag or index >= MOST_FORMULAS:
+                return html.escape(delimiter + tex + delimiter)
+            return formulas.mathml(tex, display)
+        return self._marker.sub(formula, clean)
 
 
 def _image_metadata(metadata: dict) -> dict:

@@ -162,7 +162,9 @@ def _message(cell: NotebookNode) -> str:
     outputs = cell.get("outputs", [])
     errors = [output for output in outputs if output.get("output_type") == "error"]
     if errors:
-        message = notebooks.error_message(errors[-1])
+        # On one line: the message is the student's code's as much as the test's, and a blank line in it would end
+        # the summary's HTML block, the rest read as markdown.
+        message = " ".join(notebooks.error_message(errors[-1]).split())
         return message if len(message) <= MESSAGE_LENGTH else message[:MESSAGE_LENGTH] + "… (the rest is in the cell)"
     if any(output.get("output_type") == "stream" and output.get("name") == "stderr" for output in outputs):
         return "the cell wrote to stderr, which costs all its points: see its output"

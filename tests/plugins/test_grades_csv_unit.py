@@ -117,3 +117,17 @@ def test_two_assignments_with_a_notebook_of_the_same_name_have_distinct_columns(
     assert [rows[("tp3", "ada")][cell] for cell in cells] == ["", "", "2.5"]
     assert [rows[("tp3", "bob")][cell] for cell in cells] == ["", "", ""]
     assert (rows[("tp3", "ada")]["score"], rows[("tp3", "ada")]["max_score"]) == ("2.5", "3.0")
+
+
+def test_an_id_or_a_name_a_spreadsheet_would_run_as_a_formula_is_written_as_text(gradebook, tmp_path):
+    gradebook.add_student("=HYPERLINK(\"http://evil.example\",\"x\")", last_name="+cmd|calc!A0", first_name="@SUM(1)")
+    _, rows = exported(gradebook, tmp_path, exporter=GradesCsvExportPlugin)
+    row = rows["'=HYPERLINK(\"http://evil.example\",\"x\")"]
+    assert (row["last_name"], row["first_name"]) == ("'+cmd|calc!A0", "'@SUM(1)")
+
+
+def test_an_id_that_is_not_utf8_is_escaped_and_the_other_students_exported(gradebook, tmp_path):
+    # A folder of submitted/ whose name is bytes that are not UTF-8, as Python reads it: handed in, not graded yet.
+    (tmp_path / "submitted" / "caf\udce9" / "tp2").mkdir(parents=True)
+    _, rows = exported(gradebook, tmp_path, exporter=GradesCsvExportPlugin)
+    assert {"ada", "bob", "caf\\udce9"} <= set(rows)
