@@ -215,9 +215,9 @@ def test_an_instructor_generates_and_autogrades_from_a_regular_install(instructo
     shutil.copy(filled_notebook, submitted)
     output = succeeded(instructor.run("coursekit", "autograde", ASSIGNMENT, cwd=course, timeout=900),
                        "coursekit autograde")
-    # The final table: `reference  graded  16.00/20 ...`: every autograded point (16), out of the assignment's
-    # points, the written answers' included (20), which await manual grading.
+    # The final table: `reference  graded  16.00 / 20  provisional ...`: every autograded point (16), out of the
+    # assignment's points, the written answers' included (20), which await manual grading.
     autograded = sum(notebooks.test_points(master).values())
     total = sum(notebooks.nbgrader_metadata(cell).get("points", 0) for cell in master.cells
                 if notebooks.nbgrader_metadata(cell).get("grade"))
-    assert re.search(rf"^reference\s+graded\s+{autograded:.2f}/{total:g}\s", output, re.M), output
+    assert re.search(rf"^reference\s+graded\s+{autograded:.2f} / {total:g}\s+provisional\s", output, re.M), output
