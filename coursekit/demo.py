@@ -10,7 +10,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from . import grades, moodle, synthetic, synthetic_moodle, tp1
+from nbgrader.api import Gradebook
+
+from . import grades, moodle, notebooks, synthetic, synthetic_moodle, tp1
 from . import standing as standing_
 from .course import Course
 from .plugins import PerTestCsvExportPlugin
@@ -98,13 +100,14 @@ def grade_table(course: Course) -> str:
     lines = [f"{'student':<8} {'name':<28} {'grade':>13}  {'status':<11}  "
              "test cells that lost points, or why not graded"]
     class_grades = grades.class_grades(course, ASSIGNMENT)
-    for standing in standing_.class_standings(course, ASSIGNMENT):
-        if standing.grade:
-            grade = standing.grade.points()
-            handed_in = grades.handed_in_as(course, ASSIGNMENT, standing.student)
-            note = (f"{handed_in}: nothing of the student's in it" if handed_in
-                    else ", ".join(sorted(grades.cells_losing_points(class_grades[standing.student]))) or "-")
-        else:
-            grade, note = "-", standing.why_not_graded
-        lines.append(f"{standing.student:<8} {standing.name:<28} {grade:>13}  {standing.status:<11}  {note}")
+    with Gradebook(course.db_url) as gradebook:
+        for standing in standing_.class_standings(course, ASSIGNMENT, gradebook):
+            if standing.grade:
+                grade = standing.grade.points()
+                handed_in = grades.handed_in_as(course, gradebook, ASSIGNMENT, standing.student)
+                note = (notebooks.not_their_work(handed_in) if handed_in
+                        else ", ".join(sorted(grades.cells_losing_points(class_grades[standing.student]))) or "-")
+            else:
+                grade, note = "-", standing.why_not_graded
+            lines.append(f"{standing.student:<8} {standing.name:<28} {grade:>13}  {standing.status:<11}  {note}")
     return "\n".join(lines)

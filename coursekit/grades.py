@@ -68,15 +68,15 @@ def released_sources(gradebook: Gradebook, notebook: str, assignment: str) -> di
             if not cell.locked}
 
 
-def handed_in_as(course: Course, assignment: str, student: str) -> str | None:
+def handed_in_as(course: Course, gradebook: Gradebook, assignment: str, student: str) -> str | None:
     """Whether a student's graded notebooks are the release handed back untouched, or another notebook
-    (notebooks.handed_in_as), as the first of them says; None when they hold the student's work."""
-    with Gradebook(course.db_url) as gradebook:
-        for name in course.notebook_names(assignment):
-            path = course.notebook(assignment, "autograded", student, name)
-            if path.is_file() and (said := notebooks.handed_in_as(notebooks.read(path),
-                                                                  released_sources(gradebook, name, assignment))):
-                return said
+    (notebooks.handed_in_as), as the first of them says; None when they hold the student's work. The gradebook is
+    the caller's, open: tables ask for each student in turn."""
+    for name in course.notebook_names(assignment):
+        path = course.notebook(assignment, "autograded", student, name)
+        if path.is_file() and (said := notebooks.handed_in_as(notebooks.read(path),
+                                                              released_sources(gradebook, name, assignment))):
+            return said
     return None
 
 

@@ -30,6 +30,12 @@ def log_path(course_root: Path, assignment: str) -> Path:
     return course_root / "reports" / assignment / "autograde_log.csv"
 
 
+def logged(course_root: Path, assignment: str) -> list[SubmissionOutcome]:
+    """The outcomes an assignment's grading log holds; none before its first batch."""
+    path = log_path(course_root, assignment)
+    return read_log(path) if path.is_file() else []
+
+
 def write_log(path: Path, outcomes: list[SubmissionOutcome]) -> None:
     """Merge a run's outcomes into the log (see merged_log), written whole to a file renamed over the old one."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -101,6 +101,11 @@ def handed_in_as(notebook: NotebookNode, released: dict[str, str]) -> str | None
     return None
 
 
+def not_their_work(handed_in: str) -> str:
+    """What the tables say of a submission handed_in_as calls UNTOUCHED or ANOTHER_NOTEBOOK."""
+    return f"{handed_in}: nothing of the student's in it"
+
+
 def error_message(output: NotebookNode) -> str:
     """An error output as a reader sees its last line: `ErrorName: message` (the name alone if it has none)."""
     value = (output.get("evalue") or "").strip()

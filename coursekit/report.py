@@ -33,7 +33,7 @@ from nbgrader.api import Gradebook  # noqa: E402
 
 from . import grades, notebooks, similarity  # noqa: E402
 from .converters.parallel_autograde import unfinished_marker  # noqa: E402
-from .grading_log import log_path, read_log  # noqa: E402
+from .grading_log import logged  # noqa: E402
 from .course import CommandError, Course  # noqa: E402
 from .inert import CONTENT_SECURITY_POLICY_META  # noqa: E402
 from .standing import Standing, class_standings  # noqa: E402
@@ -78,9 +78,8 @@ class ClassGrades:
                 message = failure_message(cell, label in losing_points)
                 if message:
                     failures[(label, message)].append(student)
-        log = log_path(course.root, assignment)
         return cls(standings, cells, dict(failures),
-                   {outcome.student: outcome.seconds for outcome in (read_log(log) if log.is_file() else [])
+                   {outcome.student: outcome.seconds for outcome in logged(course.root, assignment)
                     if outcome.graded and outcome.student in cells}, handed_in_as)
 
     @property
@@ -402,7 +401,7 @@ def _roster(graded: ClassGrades, feedback: dict[str, str]) -> str:
             rows.append([_isolated(standing.student), _isolated(standing.name), "—", status,
                          html.escape(standing.why_not_graded), ""])
             continue
-        what = (f"{graded.handed_in_as[standing.student]}: nothing of the student's in it"
+        what = (notebooks.not_their_work(graded.handed_in_as[standing.student])
                 if standing.student in graded.handed_in_as else _tests_that_lost_points(graded.cells[standing.student]))
         if grade.awaiting:
             what += f"; to grade: {_counted(len(grade.awaiting), 'written answer')} ({grade.awaiting_points:g} points)"

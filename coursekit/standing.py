@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from nbgrader.api import Gradebook
 
 from . import grades, intake, moodle
-from .grading_log import log_path, read_log
 from .course import Course
+from .grading_log import logged
 
 NOTHING_HANDED_IN = "nothing handed in"
 NOT_AUTOGRADED = "handed in, not autograded yet: run `coursekit autograde {assignment}`"
@@ -43,9 +43,8 @@ def class_standings(course: Course, assignment: str, gradebook: Gradebook | None
         with Gradebook(course.db_url) as opened:
             return class_standings(course, assignment, opened)
     names = moodle.participants(course, assignment)
-    log = log_path(course.root, assignment)
     failed = {outcome.student: f"autograding failed: {outcome.message}"
-              for outcome in (read_log(log) if log.is_file() else []) if not outcome.graded}
+              for outcome in logged(course.root, assignment) if not outcome.graded}
     refused = intake.refused(course, assignment)
     submitted = set(course.students(assignment, "submitted"))
     standings = {}

@@ -21,10 +21,10 @@ from nbgrader.converters import NbGraderException
 from sqlalchemy.exc import SAWarning
 from traitlets import default
 
-from .. import grades, sandbox, standing
-from ..grading_log import SKIPPED, SubmissionOutcome, graded_now, log_path, write_log
+from .. import grades, notebooks, sandbox, standing
 from ..converters import ParallelAutograde
 from ..course import Course
+from ..grading_log import SKIPPED, SubmissionOutcome, graded_now, log_path, write_log
 
 INTERRUPTED = 128 + signal.SIGINT  # the exit status of a program stopped by Ctrl-C, as shells report it
 
@@ -100,9 +100,9 @@ def outcome_table(coursedir, assignment: str, outcomes: list[SubmissionOutcome])
                 if outcome.graded:
                     graded = grades.SubmissionGrade.of(submission)
                     grade, status = graded.points(), graded.status
-                    handed_in = grades.handed_in_as(course, assignment, outcome.student)
+                    handed_in = grades.handed_in_as(course, gradebook, assignment, outcome.student)
                     if handed_in:
-                        notes.append(f"{handed_in}: nothing of the student's in it")
+                        notes.append(notebooks.not_their_work(handed_in))
                     if graded.awaiting:
                         notes.append(f"{len(graded.awaiting)} written answers to grade")
                 if submission.total_seconds_late > 0:

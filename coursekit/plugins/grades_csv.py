@@ -58,8 +58,8 @@ class GradesCsvExportPlugin(CourseExportPlugin):
         with open(partial, "w", newline="", encoding="utf-8", errors="backslashreplace") as file:
             writer = csv.DictWriter(file, fieldnames=columns, restval="")
             writer.writeheader()
+            students = {student.id: student for student in gradebook.students}
             for assignment in assignments:
-                students = {student.id: student for student in gradebook.students}
                 for known in standing_.class_standings(self.course(), assignment.name, gradebook):
                     if not self.student or known.student in map(str, self.student):
                         row = self._row(gradebook, assignment, known, students.get(known.student))
