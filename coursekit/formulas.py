@@ -38,6 +38,11 @@ def mathml(tex: str, display: bool = False) -> str:
             raise ValueError("too long")
         markup = convert(spelled, display="block" if display else "inline")
     except Exception:  # latex2mathml raises many kinds on TeX it cannot parse, which students write too
-        delimiter = "$$" if display else "$"
-        return f"<code>{html.escape(delimiter + tex + delimiter)}</code>"
+        return f"<code>{as_tex(tex, display)}</code>"
     return _CLEANER.clean(markup)
+
+
+def as_tex(tex: str, display: bool = False) -> str:
+    """A formula shown as its TeX, between its delimiters, escaped (text in an element or in an attribute)."""
+    delimiter = "$$" if display else "$"
+    return html.escape(delimiter + tex + delimiter)

@@ -112,11 +112,12 @@ class _FormulasAsMarkers(IPythonRenderer):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.formulas: list[tuple[str, bool]] = []  # (TeX, display)
-        self._marker = re.compile(f"formula{secrets.token_hex(8)}n([0-9]+)x")
+        self._nonce = secrets.token_hex(8)
+        self._marker = re.compile(f"formula{self._nonce}n([0-9]+)x")
 
     def _kept(self, tex: str, display: bool) -> str:
         self.formulas.append((tex, display))
-        return self._marker.pattern.replace("([0-9]+)", str(len(self.formulas) - 1))
+        return f"formula{self._nonce}n{len(self.formulas) - 1}x"
 
     def inline_math(self, body: str) -> str:
         return self._kept(body, False)
@@ -132,10 +133,9 @@ class _FormulasAsMarkers(IPythonRenderer):
         def formula(marker: re.Match) -> str:
             index = int(marker[1])
             tex, display = self.formulas[index]
-            delimiter = "$$" if display else "$"
             within_a_tag = clean.rfind("<", 0, marker.start()) > clean.rfind(">", 0, marker.start())
             if within_a_tag or index >= MOST_FORMULAS:
-                return html.escape(delimiter + tex + delimiter)
+                return formulas.as_tex(tex, display)
             return formulas.mathml(tex, display)
         return self._marker.sub(formula, clean)
 
