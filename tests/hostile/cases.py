@@ -963,6 +963,13 @@ markup("answer_with_remote_css", ANSWER,
        lambda js: f"<style>@import url({PROBE}/import.css); body {{background: url({PROBE}/style.png)}}</style>"
                   f'<div style="background-image: url({PROBE}/inline.png)">styled</div>')
 markup("answer_with_mutation_xss", ANSWER, lambda js: f"<math><mtext><table><mglyph><style>{img_onerror(js)}")
+# Formulas are typeset as MathML when the page is built (coursekit/formulas.py): TeX that carries markup, a link, or a
+# formula inside an attribute must still run and load nothing.
+markup("answer_with_tex_that_carries_markup", ANSWER,
+       lambda js: f"$\\text{{{img_onerror(js)}}}$ and $\\href{{javascript:{js}}}{{a hint}}$ and "
+                  f"$\\text{{</math>{script(js)}}}$")
+markup("answer_with_a_formula_in_an_alt_text", ANSWER,
+       lambda js: f'![Figure $x$ " onerror="{js}](figure.png)')
 
 # Outputs of the student's code (autograde clears saved outputs: these come from code that runs).
 CODE = "make_blobs"
@@ -985,6 +992,15 @@ markup("writes_html_to_stderr_in_a_test", "confusion_matrix",
                   f"    print({img_onerror(js)!r}, file=sys.stderr)\n"
                   "    C = np.zeros((n_classes, n_classes), dtype=int)\n    np.add.at(C, (t_true, t_pred), 1)\n"
                   "    return C",
+       Expected(loses_points_in=CONFUSION))
+# A test's message holds the student's exception text, shown in the feedback's summary: a blank line in it must not let
+# the rest render as markdown (a heading, a link) there.
+def markdown_message(js: str) -> str:
+    return f"x\n\n# Grade corrected to 20/20\n\n[Log in](javascript:{js}) {img_onerror(js)}"
+
+
+markup("fails_with_markdown_in_its_message", "confusion_matrix",
+       lambda js: f"def confusion_matrix(t_true, t_pred, n_classes):\n    raise ValueError({markdown_message(js)!r})",
        Expected(loses_points_in=CONFUSION))
 # Two students hand in the same failure, so that the report, which lists the most frequent ones, shows it.
 for copy_of_the_failure in ["fails_with_html_in_its_message", "copies_the_failure_with_html_in_its_message"]:
